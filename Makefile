@@ -1,0 +1,61 @@
+# mpssl: MicroPython's ssl module on Mbed TLS.
+#
+#   make          fetch MicroPython and Mbed TLS (first run), build build/micropython
+#   make demo     build, then run the demo (a verified TLS connection on loopback)
+#   make test     build, then run every test
+#
+# MICROPY_SRC=/path and MBEDTLS_SRC=/path use existing source trees instead
+# of Debian's source packages.
+
+ROOT := $(abspath .)
+DEPS := $(ROOT)/build/deps
+MICROPY_SRC ?= $(DEPS)/micropython
+MBEDTLS_SRC ?= $(DEPS)/mbedtls
+UNIX_BUILD := $(ROOT)/build/unix
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+MPSSL_SOURCES := $(wildcard mpssl/*.c mpssl/*.h mpssl/*.mk)
+
+# The unix port with its own TLS off, our module in its place.
+UNIX_MAKE_ARGS := \
+	VARIANT=standard \
+	BUILD=$(UNIX_BUILD) \
+	USER_C_MODULES=$(ROOT) \
+	MBEDTLS_SRC=$(abspath $(MBEDTLS_SRC)) \
+	FROZEN_MANIFEST=$(ROOT)/mpssl/manifest.py \
+	MICROPY_PY_SSL=0 \
+	MICROPY_SSL_MBEDTLS=0 \
+	MICROPY_SSL_AXTLS=0 \
+	MICROPY_PY_BTREE=0 \
+	MICROPY_PY_FFI=0 \
+	COPT="-O2 -DNDEBUG"
+
+.PHONY: all deps demo test clean
+
+all: build/micropython
+
+$(DEPS)/.fetched:
+	@if [ "$(MICROPY_SRC)" = "$(DEPS)/micropython" ] || [ "$(MBEDTLS_SRC)" = "$(DEPS)/mbedtls" ]; then \
+		tools/fetch-sources.sh $(DEPS); \
+	fi
+	@test -f $(MICROPY_SRC)/py/mpconfig.h || { echo "MicroPython source not found at $(MICROPY_SRC)"; exit 1; }
+	@test -f $(MBEDTLS_SRC)/include/mbedtls/ssl.h || { echo "Mbed TLS source not found at $(MBEDTLS_SRC)"; exit 1; }
+	@mkdir -p $(DEPS) && touch $@
+
+deps: $(DEPS)/.fetched
+
+build/micropython: $(DEPS)/.fetched $(MPSSL_SOURCES)
+	@echo "mpssl: building MicroPython $$(cat $(MICROPY_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl on Mbed TLS $$(cat $(MBEDTLS_SRC)/.debian-version 2>/dev/null)"
+	$(MAKE) -C $(MICROPY_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross
+	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(UNIX_MAKE_ARGS) \
+		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
+	cp $(UNIX_BUILD)/micropython $@
+
+demo: build/micropython
+	python3 tools/demo.py
+
+test: build/micropython
+	python3 tools/run-tests.py
+
+clean:
+	rm -rf $(UNIX_BUILD) build/mpy-cross build/micropython

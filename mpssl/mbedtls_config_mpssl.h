@@ -1,0 +1,152 @@
+// Mbed TLS configuration for mpssl, the MicroPython ssl module.
+//
+// Only what the module uses is compiled in: every option below is here for
+// a reason written beside it. A firmware author trims further by undefining
+// options in a header named by MPSSL_MBEDTLS_CONFIG_USER (see the README).
+#ifndef MPSSL_MBEDTLS_CONFIG_H
+#define MPSSL_MBEDTLS_CONFIG_H
+
+#include <stddef.h>
+
+// ---- Platform ---------------------------------------------------------------
+
+// Every Mbed TLS allocation goes through mpssl_calloc/mpssl_free
+// (mpssl/ssl_platform.c): MicroPython's GC heap via its tracked allocator, so
+// a device needs no libc malloc and the heap used by TLS is visible to gc.
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY
+void *mpssl_calloc(size_t nmemb, size_t size);
+void mpssl_free(void *ptr);
+#define MBEDTLS_PLATFORM_CALLOC_MACRO mpssl_calloc
+#define MBEDTLS_PLATFORM_FREE_MACRO mpssl_free
+
+// Entropy comes from the port (mbedtls_hardware_poll in ssl_platform.c);
+// Mbed TLS must not go looking for /dev/urandom itself.
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+#define MBEDTLS_ENTROPY_HARDWARE_ALT
+#define MBEDTLS_ENTROPY_C
+#define MBEDTLS_CTR_DRBG_C
+
+// Certificate validity dates are checked against the port's clock.
+#define MBEDTLS_HAVE_TIME
+#define MBEDTLS_HAVE_TIME_DATE
+
+// Assembly multiply-accumulate for bignum (big win for RSA and ECC).
+#define MBEDTLS_HAVE_ASM
+
+// Deprecated interfaces are neither needed nor wanted.
+#define MBEDTLS_DEPRECATED_REMOVED
+
+// ---- TLS and DTLS protocols -------------------------------------------------
+
+#define MBEDTLS_SSL_TLS_C
+#define MBEDTLS_SSL_CLI_C
+#define MBEDTLS_SSL_SRV_C
+#define MBEDTLS_SSL_PROTO_TLS1_2
+// TLS 1.3 runs its crypto through the PSA API.
+#define MBEDTLS_SSL_PROTO_TLS1_3
+#define MBEDTLS_PSA_CRYPTO_C
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
+// Middlebox compatibility (dummy ChangeCipherSpec, legacy session id), as
+// every mainstream TLS 1.3 stack sends it.
+#define MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE
+// DTLS 1.2 with HelloVerify cookies (server side) and replay protection.
+#define MBEDTLS_SSL_PROTO_DTLS
+#define MBEDTLS_SSL_DTLS_HELLO_VERIFY
+#define MBEDTLS_SSL_COOKIE_C
+#define MBEDTLS_SSL_DTLS_ANTI_REPLAY
+// RFC 7627 and RFC 7366: on by default in every peer we talk to.
+#define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
+#define MBEDTLS_SSL_ENCRYPT_THEN_MAC
+// server_hostname sets SNI; a server may choose its certificate from it.
+#define MBEDTLS_SSL_SERVER_NAME_INDICATION
+// Lets a constrained client ask for smaller records (RFC 6066).
+#define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
+// getpeercert() needs the peer's certificate after the handshake.
+#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
+// Renegotiation stays off: it is refused, as secure defaults require.
+
+// Record buffers. The input buffer must hold the largest record a peer may
+// send (16 KiB unless it honours max_fragment_length); the output buffer
+// bounds the records we send. Override with -DMPSSL_IN_CONTENT_LEN=...
+#ifndef MPSSL_IN_CONTENT_LEN
+#define MPSSL_IN_CONTENT_LEN 16384
+#endif
+#ifndef MPSSL_OUT_CONTENT_LEN
+#define MPSSL_OUT_CONTENT_LEN 4096
+#endif
+#define MBEDTLS_SSL_IN_CONTENT_LEN MPSSL_IN_CONTENT_LEN
+#define MBEDTLS_SSL_OUT_CONTENT_LEN MPSSL_OUT_CONTENT_LEN
+
+// ---- Key exchange and signatures --------------------------------------------
+
+// Forward secrecy only: no static-RSA key exchange.
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECDH_C
+#define MBEDTLS_ECDSA_C
+// RFC 6979 signatures: no dependence on the RNG's quality when signing.
+#define MBEDTLS_ECDSA_DETERMINISTIC
+#define MBEDTLS_HMAC_DRBG_C
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#define MBEDTLS_ECP_DP_CURVE25519_ENABLED
+// Fast reduction modulo the NIST primes.
+#define MBEDTLS_ECP_NIST_OPTIM
+#define MBEDTLS_BIGNUM_C
+
+#define MBEDTLS_RSA_C
+// PKCS#1 v1.5 for TLS 1.2 and certificates, PSS for TLS 1.3.
+#define MBEDTLS_PKCS1_V15
+#define MBEDTLS_PKCS1_V21
+#define MBEDTLS_X509_RSASSA_PSS_SUPPORT
+
+// ---- Ciphers and hashes -----------------------------------------------------
+
+#define MBEDTLS_CIPHER_C
+#define MBEDTLS_AES_C
+// AES-NI and carry-less multiply on x86-64, ignored elsewhere.
+#if defined(__x86_64__) || defined(__amd64__)
+#define MBEDTLS_AESNI_C
+#endif
+#define MBEDTLS_GCM_C
+// AES-CCM(-8) is what CoAP and LwM2M devices negotiate over DTLS.
+#define MBEDTLS_CCM_C
+#define MBEDTLS_CIPHER_MODE_CBC
+#define MBEDTLS_CHACHA20_C
+#define MBEDTLS_POLY1305_C
+#define MBEDTLS_CHACHAPOLY_C
+
+#define MBEDTLS_MD_C
+#define MBEDTLS_SHA224_C
+#define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA384_C
+#define MBEDTLS_SHA512_C
+// TLS 1.3 key schedule.
+#define MBEDTLS_HKDF_C
+
+// ---- Certificates and keys --------------------------------------------------
+
+#define MBEDTLS_X509_USE_C
+#define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_PK_C
+#define MBEDTLS_PK_PARSE_C
+// The PSA bridge for TLS 1.3 exports keys through the writer.
+#define MBEDTLS_PK_WRITE_C
+#define MBEDTLS_ASN1_PARSE_C
+#define MBEDTLS_ASN1_WRITE_C
+#define MBEDTLS_OID_C
+// PEM as well as DER, for certificates and keys alike.
+#define MBEDTLS_PEM_PARSE_C
+#define MBEDTLS_BASE64_C
+
+// Readable messages for errors our own table does not name.
+#define MBEDTLS_ERROR_C
+
+#if defined(MPSSL_MBEDTLS_CONFIG_USER)
+#include MPSSL_MBEDTLS_CONFIG_USER
+#endif
+
+#endif // MPSSL_MBEDTLS_CONFIG_H

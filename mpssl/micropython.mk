@@ -1,0 +1,24 @@
+# mpssl as a MicroPython user C module (USER_C_MODULES). Mbed TLS is compiled
+# from source with our configuration; MBEDTLS_SRC names its source tree.
+MPSSL_DIR := $(USERMOD_DIR)
+MBEDTLS_SRC ?= $(abspath $(MPSSL_DIR)/../build/deps/mbedtls)
+
+SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
+	modssl.c \
+	ssl_context.c \
+	ssl_socket.c \
+	ssl_io.c \
+	ssl_certs.c \
+	ssl_ciphers.c \
+	ssl_errors.c \
+	ssl_platform.c \
+	)
+
+# Every library file is listed: each compiles to nothing unless our
+# configuration enables it, and the linker drops what is not called.
+SRC_USERMOD_LIB_C += $(wildcard $(MBEDTLS_SRC)/library/*.c)
+
+# Mbed TLS allocates from the GC heap through MicroPython's tracked allocator.
+CFLAGS_USERMOD += -I$(MPSSL_DIR) -I$(MBEDTLS_SRC)/include \
+	-DMBEDTLS_CONFIG_FILE='"mbedtls_config_mpssl.h"' \
+	-DMICROPY_TRACKED_ALLOC=1

@@ -1,0 +1,118 @@
+// mpssl: the MicroPython ssl module on Mbed TLS.
+// Types and functions shared between the module's files.
+#ifndef MPSSL_MPSSL_H
+#define MPSSL_MPSSL_H
+
+#include "py/obj.h"
+#include "py/stream.h"
+
+#include "mbedtls/ssl.h"
+#include "mbedtls/ssl_cookie.h"
+#include "mbedtls/x509_crt.h"
+#include "mbedtls/pk.h"
+
+// The PROTOCOL_* constants: bit 0 selects the server end, bit 1 DTLS.
+#define MPSSL_PROTOCOL_SERVER (1 << 0)
+#define MPSSL_PROTOCOL_DTLS (1 << 1)
+#define MPSSL_PROTOCOL_TLS_CLIENT (0)
+#define MPSSL_PROTOCOL_TLS_SERVER (MPSSL_PROTOCOL_SERVER)
+#define MPSSL_PROTOCOL_DTLS_CLIENT (MPSSL_PROTOCOL_DTLS)
+#define MPSSL_PROTOCOL_DTLS_SERVER (MPSSL_PROTOCOL_DTLS | MPSSL_PROTOCOL_SERVER)
+
+// The CERT_* constants share CPython's values, which are also Mbed TLS's.
+#define MPSSL_CERT_NONE (MBEDTLS_SSL_VERIFY_NONE)
+#define MPSSL_CERT_OPTIONAL (MBEDTLS_SSL_VERIFY_OPTIONAL)
+#define MPSSL_CERT_REQUIRED (MBEDTLS_SSL_VERIFY_REQUIRED)
+
+// An SSLContext: the configuration shared by the connections it wraps.
+typedef struct _mp_obj_ssl_context_t {
+    mp_obj_base_t base;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt ca_chain;
+    mbedtls_x509_crt own_chain;
+    mbedtls_pk_context own_key;
+    #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    mbedtls_ssl_cookie_ctx cookies;
+    #endif
+    int *ciphersuites;     // zero-terminated, or NULL for Mbed TLS's default list
+    mp_obj_t verify_callback;
+    uint8_t protocol;      // one of MPSSL_PROTOCOL_*
+    uint8_t verify_mode;   // one of MPSSL_CERT_*
+} mp_obj_ssl_context_t;
+
+// The life of one connection. Errors are sticky: once FAILED, every call
+// raises the same error until close().
+typedef enum _ssl_socket_state_t {
+    SSL_SOCKET_HANDSHAKING,
+    SSL_SOCKET_OPEN,
+    SSL_SOCKET_FAILED,
+    SSL_SOCKET_CLOSED,
+} ssl_socket_state_t;
+
+// Outgoing handshake bytes held back until the flight is complete, so a
+// flight leaves in one write (see ssl_io.c).
+typedef struct _ssl_flight_t {
+    byte *buf;
+    size_t len;
+    size_t sent;
+    size_t cap;
+} ssl_flight_t;
+
+// An SSLSocket: one TLS or DTLS connection over a MicroPython stream.
+typedef struct _mp_obj_ssl_socket_t {
+    mp_obj_base_t base;
+    mp_obj_ssl_context_t *context;
+    mp_obj_t sock;            // the wrapped stream
+    mbedtls_ssl_context ssl;
+    ssl_flight_t flight;
+    int error;                // the sticky Mbed TLS error in SSL_SOCKET_FAILED
+    int sock_errno;           // errno of the wrapped stream's last failure
+    uint32_t verify_flags;    // X.509 verification result, collected per chain
+    uint32_t timer_start_ms;  // DTLS retransmission timer (ssl_io.c)
+    uint32_t timer_int_ms;
+    uint32_t timer_fin_ms;
+    uint8_t state;            // ssl_socket_state_t
+    uint8_t poll_mask;        // the direction the handshake waits for, if not the caller's
+    bool peer_closed;         // close_notify or EOF seen: reads return b''
+} mp_obj_ssl_socket_t;
+
+extern const mp_obj_type_t mpssl_context_type;
+extern const mp_obj_type_t mpssl_tls_context_type;
+extern const mp_obj_type_t mpssl_socket_type;
+
+// ssl_context.c
+mp_obj_t mpssl_context_new(int protocol, int default_verify_mode);
+
+// ssl_socket.c
+mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool server_side,
+    bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id);
+
+// ssl_io.c: the glue between Mbed TLS and the wrapped MicroPython stream.
+void mpssl_io_attach(mp_obj_ssl_socket_t *self);
+int mpssl_io_flush(mp_obj_ssl_socket_t *self);
+void mpssl_io_release(mp_obj_ssl_socket_t *self);
+void mpssl_io_wait(mp_obj_ssl_socket_t *self, int want);
+bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self);
+
+// ssl_certs.c
+void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj_t keyfile);
+void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t cadata);
+mp_obj_t mpssl_cert_to_dict(const mbedtls_x509_crt *crt);
+
+// ssl_ciphers.c
+mp_obj_t mpssl_ciphers_list(mp_obj_ssl_context_t *self);
+void mpssl_ciphers_set(mp_obj_ssl_context_t *self, mp_obj_t names);
+mp_obj_t mpssl_cipher_info(const mbedtls_ssl_context *ssl);
+
+// ssl_errors.c: the one place that turns an Mbed TLS failure into a Python exception.
+NORETURN void mpssl_raise(int ret, uint32_t verify_flags);
+NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self);
+bool mpssl_error_is_memory(int ret);
+
+// ssl_platform.c
+void *mpssl_calloc(size_t nmemb, size_t size);
+void mpssl_free(void *ptr);
+int mpssl_rng(void *ctx, unsigned char *out, size_t len);
+void mpssl_platform_init(void);
+
+#endif // MPSSL_MPSSL_H

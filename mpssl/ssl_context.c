@@ -1,0 +1,194 @@
+// SSLContext: the configuration shared by every connection it wraps. It
+// owns an mbedtls_ssl_config with its certificates, key, CA chain, cipher
+// list and (DTLS servers) HelloVerify cookie secret.
+#include <string.h>
+
+#include "py/runtime.h"
+
+#include "mpssl.h"
+
+static mp_obj_ssl_context_t *ssl_context_get(mp_obj_t self_in) {
+    return MP_OBJ_TO_PTR(self_in);
+}
+
+static void ssl_context_set_verify_mode(mp_obj_ssl_context_t *self, mp_int_t mode) {
+    if (mode != MPSSL_CERT_NONE && mode != MPSSL_CERT_OPTIONAL && mode != MPSSL_CERT_REQUIRED) {
+        mp_raise_ValueError(MP_ERROR_TEXT("verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"));
+    }
+    self->verify_mode = mode;
+    // A client cannot "optionally" trust a server: as in CPython,
+    // CERT_OPTIONAL on a client verifies as CERT_REQUIRED. A server with
+    // CERT_OPTIONAL asks for a certificate and accepts its absence; one that
+    // fails verification is rejected by ssl_socket_verify().
+    int authmode = mode;
+    if (mode == MPSSL_CERT_OPTIONAL && !(self->protocol & MPSSL_PROTOCOL_SERVER)) {
+        authmode = MBEDTLS_SSL_VERIFY_REQUIRED;
+    }
+    mbedtls_ssl_conf_authmode(&self->conf, authmode);
+}
+
+static void ssl_context_free(mp_obj_ssl_context_t *self) {
+    #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    mbedtls_ssl_cookie_free(&self->cookies);
+    #endif
+    mbedtls_pk_free(&self->own_key);
+    mbedtls_x509_crt_free(&self->own_chain);
+    mbedtls_x509_crt_free(&self->ca_chain);
+    mbedtls_ssl_config_free(&self->conf);
+}
+
+mp_obj_t mpssl_context_new(int protocol, int default_verify_mode) {
+    if (protocol != MPSSL_PROTOCOL_TLS_CLIENT && protocol != MPSSL_PROTOCOL_TLS_SERVER
+        && protocol != MPSSL_PROTOCOL_DTLS_CLIENT && protocol != MPSSL_PROTOCOL_DTLS_SERVER) {
+        mp_raise_ValueError(MP_ERROR_TEXT("protocol must be one of the PROTOCOL_* constants"));
+    }
+    mpssl_platform_init();
+
+    const mp_obj_type_t *type = default_verify_mode == MPSSL_CERT_REQUIRED ? &mpssl_tls_context_type : &mpssl_context_type;
+    mp_obj_ssl_context_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_context_t, type);
+    // Everything is initialised before anything can fail, so the finaliser
+    // can always free.
+    mbedtls_ssl_config_init(&self->conf);
+    mbedtls_x509_crt_init(&self->ca_chain);
+    mbedtls_x509_crt_init(&self->own_chain);
+    mbedtls_pk_init(&self->own_key);
+    #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    mbedtls_ssl_cookie_init(&self->cookies);
+    #endif
+    self->ciphersuites = NULL;
+    self->verify_callback = mp_const_none;
+    self->protocol = protocol;
+
+    bool server = protocol & MPSSL_PROTOCOL_SERVER;
+    bool dtls = protocol & MPSSL_PROTOCOL_DTLS;
+    int ret = mbedtls_ssl_config_defaults(&self->conf,
+        server ? MBEDTLS_SSL_IS_SERVER : MBEDTLS_SSL_IS_CLIENT,
+        dtls ? MBEDTLS_SSL_TRANSPORT_DATAGRAM : MBEDTLS_SSL_TRANSPORT_STREAM,
+        MBEDTLS_SSL_PRESET_DEFAULT);
+    #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    if (ret == 0 && dtls && server) {
+        // Cookies are keyed by a secret of this context; they expire after
+        // MBEDTLS_SSL_COOKIE_TIMEOUT seconds and need no per-client memory.
+        ret = mbedtls_ssl_cookie_setup(&self->cookies, mpssl_rng, NULL);
+        mbedtls_ssl_conf_dtls_cookies(&self->conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check, &self->cookies);
+    }
+    #endif
+    if (ret != 0) {
+        mpssl_raise(ret, 0);
+    }
+    mbedtls_ssl_conf_rng(&self->conf, mpssl_rng, NULL);
+    mbedtls_ssl_conf_min_tls_version(&self->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    ssl_context_set_verify_mode(self, server ? MPSSL_CERT_NONE : default_verify_mode);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// ssl.SSLContext(protocol): no verification unless asked for, as the spec says.
+static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 1, 1, false);
+    return mpssl_context_new(mp_obj_get_int(args[0]), MPSSL_CERT_NONE);
+}
+
+// tls.SSLContext(protocol): upstream MicroPython's default, clients verify.
+static mp_obj_t tls_context_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 1, 1, false);
+    return mpssl_context_new(mp_obj_get_int(args[0]), MPSSL_CERT_REQUIRED);
+}
+
+static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    mp_obj_ssl_context_t *self = ssl_context_get(self_in);
+    if (attr != MP_QSTR_verify_mode && attr != MP_QSTR_verify_callback) {
+        dest[1] = MP_OBJ_SENTINEL; // continue in the locals dict
+        return;
+    }
+    if (dest[0] == MP_OBJ_NULL) {
+        dest[0] = attr == MP_QSTR_verify_mode ? MP_OBJ_NEW_SMALL_INT(self->verify_mode) : self->verify_callback;
+    } else if (dest[1] != MP_OBJ_NULL) {
+        if (attr == MP_QSTR_verify_mode) {
+            ssl_context_set_verify_mode(self, mp_obj_get_int(dest[1]));
+        } else {
+            self->verify_callback = dest[1];
+        }
+        dest[0] = MP_OBJ_NULL;
+    }
+}
+
+static mp_obj_t ssl_context___del__(mp_obj_t self_in) {
+    ssl_context_free(ssl_context_get(self_in));
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context___del___obj, ssl_context___del__);
+
+static mp_obj_t ssl_context_load_cert_chain(mp_obj_t self_in, mp_obj_t certfile, mp_obj_t keyfile) {
+    mpssl_load_cert_chain(ssl_context_get(self_in), certfile, keyfile);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_3(ssl_context_load_cert_chain_obj, ssl_context_load_cert_chain);
+
+static mp_obj_t ssl_context_load_verify_locations(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_cafile, ARG_cadata };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_cafile, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_cadata, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    mpssl_load_ca_certs(ssl_context_get(pos_args[0]), args[ARG_cafile].u_obj, args[ARG_cadata].u_obj);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_verify_locations_obj, 1, ssl_context_load_verify_locations);
+
+static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {
+    return mpssl_ciphers_list(ssl_context_get(self_in));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context_get_ciphers_obj, ssl_context_get_ciphers);
+
+static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t names) {
+    mpssl_ciphers_set(ssl_context_get(self_in), names);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_ciphers_obj, ssl_context_set_ciphers);
+
+static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_server_side, ARG_do_handshake_on_connect, ARG_server_hostname, ARG_client_id };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_server_side, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false} },
+        { MP_QSTR_do_handshake_on_connect, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = true} },
+        { MP_QSTR_server_hostname, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_client_id, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    return mpssl_socket_new(ssl_context_get(pos_args[0]), pos_args[1], args[ARG_server_side].u_bool,
+        args[ARG_do_handshake_on_connect].u_bool, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj, 2, ssl_context_wrap_socket);
+
+static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_context___del___obj) },
+    { MP_ROM_QSTR(MP_QSTR_load_cert_chain), MP_ROM_PTR(&ssl_context_load_cert_chain_obj) },
+    { MP_ROM_QSTR(MP_QSTR_load_verify_locations), MP_ROM_PTR(&ssl_context_load_verify_locations_obj) },
+    { MP_ROM_QSTR(MP_QSTR_get_ciphers), MP_ROM_PTR(&ssl_context_get_ciphers_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&ssl_context_set_ciphers_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&ssl_context_wrap_socket_obj) },
+};
+static MP_DEFINE_CONST_DICT(ssl_context_locals_dict, ssl_context_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mpssl_context_type,
+    MP_QSTR_SSLContext,
+    MP_TYPE_FLAG_NONE,
+    make_new, ssl_context_make_new,
+    attr, ssl_context_attr,
+    locals_dict, &ssl_context_locals_dict
+    );
+
+// The same context under the tls module: only the client default differs.
+MP_DEFINE_CONST_OBJ_TYPE(
+    mpssl_tls_context_type,
+    MP_QSTR_SSLContext,
+    MP_TYPE_FLAG_NONE,
+    make_new, tls_context_make_new,
+    attr, ssl_context_attr,
+    parent, &mpssl_context_type,
+    locals_dict, &ssl_context_locals_dict
+    );

@@ -1,0 +1,188 @@
+// The glue between Mbed TLS and the wrapped MicroPython stream: the BIO
+// callbacks, handshake flight coalescing and the DTLS retransmission timer.
+//
+// Coalescing: Mbed TLS hands each handshake message to the transport
+// separately. Written one by one to a TCP socket, Nagle's algorithm holds
+// the second message until the first is acknowledged, and the peer delays
+// that ACK (about 40 ms on Linux): each flight would stall. So during a TLS
+// handshake outgoing bytes collect in self->flight and leave in one write
+// when Mbed TLS next wants to read, or when the handshake ends. The user's
+// socket options are never touched. DTLS needs none of this: Mbed TLS packs
+// a flight into datagrams itself.
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/mphal.h"
+#include "py/stream.h"
+
+#include "mbedtls/net_sockets.h"
+
+#include "mpssl.h"
+
+// The largest flight held back before it is written out regardless: a full
+// record plus headroom for a long certificate chain in several records.
+#define SSL_FLIGHT_MAX (MBEDTLS_SSL_OUT_CONTENT_LEN + 2048)
+
+static bool ssl_io_is_dtls(mp_obj_ssl_socket_t *self) {
+    return self->context->protocol & MPSSL_PROTOCOL_DTLS;
+}
+
+// Maps a failed stream call to the Mbed TLS code it should report.
+static int ssl_io_stream_error(mp_obj_ssl_socket_t *self, int err, int want, int failed) {
+    if (mp_is_nonblocking_error(err)) {
+        self->poll_mask = want == MBEDTLS_ERR_SSL_WANT_READ ? MP_STREAM_POLL_RD : MP_STREAM_POLL_WR;
+        return want;
+    }
+    self->sock_errno = err;
+    return failed;
+}
+
+// Writes out what is held back in the flight. 0 when all of it has left.
+int mpssl_io_flush(mp_obj_ssl_socket_t *self) {
+    ssl_flight_t *flight = &self->flight;
+    const mp_stream_p_t *stream = mp_get_stream(self->sock);
+    while (flight->sent < flight->len) {
+        int err;
+        mp_uint_t n = stream->write(self->sock, flight->buf + flight->sent, flight->len - flight->sent, &err);
+        if (n == MP_STREAM_ERROR) {
+            return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
+        }
+        flight->sent += n;
+    }
+    flight->len = 0;
+    flight->sent = 0;
+    return 0;
+}
+
+// Frees the flight buffer once the handshake no longer needs it.
+void mpssl_io_release(mp_obj_ssl_socket_t *self) {
+    ssl_flight_t *flight = &self->flight;
+    if (flight->buf != NULL) {
+        mpssl_free(flight->buf);
+    }
+    memset(flight, 0, sizeof(*flight));
+}
+
+// Appends a handshake message to the flight, growing the buffer as needed.
+static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size_t len) {
+    ssl_flight_t *flight = &self->flight;
+    if (flight->len + len > SSL_FLIGHT_MAX) {
+        int ret = mpssl_io_flush(self);
+        if (ret != 0) {
+            return ret;
+        }
+    }
+    if (flight->len + len > flight->cap) {
+        size_t cap = MAX(flight->cap * 2, MAX(flight->len + len, 2048));
+        byte *grown = mpssl_calloc(1, cap);
+        if (grown == NULL) {
+            return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+        }
+        if (flight->buf != NULL) {
+            memcpy(grown, flight->buf, flight->len);
+            mpssl_free(flight->buf);
+        }
+        flight->buf = grown;
+        flight->cap = cap;
+    }
+    memcpy(flight->buf + flight->len, buf, len);
+    flight->len += len;
+    return (int)len;
+}
+
+static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
+    mp_obj_ssl_socket_t *self = ctx;
+    if (!ssl_io_is_dtls(self) && !mbedtls_ssl_is_handshake_over(&self->ssl)) {
+        return ssl_io_hold(self, buf, len);
+    }
+    int ret = mpssl_io_flush(self);
+    if (ret != 0) {
+        return ret;
+    }
+    int err;
+    mp_uint_t n = mp_get_stream(self->sock)->write(self->sock, buf, len, &err);
+    if (n == MP_STREAM_ERROR) {
+        return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
+    }
+    return (int)n;
+}
+
+static bool ssl_io_stream_ready(mp_obj_ssl_socket_t *self, uintptr_t flags) {
+    int err;
+    mp_uint_t ready = mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_POLL, flags, &err);
+    return ready != MP_STREAM_ERROR && (ready & flags) != 0;
+}
+
+// While a DTLS retransmission timer runs, waiting for a datagram must not
+// outlast it: report "no data yet" so that Mbed TLS can retransmit.
+static bool ssl_io_dtls_timer_running(mp_obj_ssl_socket_t *self) {
+    return ssl_io_is_dtls(self) && self->timer_fin_ms != 0;
+}
+
+static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
+    mp_obj_ssl_socket_t *self = ctx;
+    // The peer answers a flight only once it has all of it.
+    int ret = mpssl_io_flush(self);
+    if (ret != 0) {
+        return ret;
+    }
+    if (ssl_io_dtls_timer_running(self) && !ssl_io_stream_ready(self, MP_STREAM_POLL_RD)) {
+        self->poll_mask = MP_STREAM_POLL_RD;
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    int err;
+    mp_uint_t n = mp_get_stream(self->sock)->read(self->sock, buf, len, &err);
+    if (n == MP_STREAM_ERROR) {
+        return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_READ, MBEDTLS_ERR_NET_RECV_FAILED);
+    }
+    return (int)n;
+}
+
+// DTLS timer callbacks, on MicroPython's millisecond ticks.
+static void ssl_io_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
+    mp_obj_ssl_socket_t *self = ctx;
+    self->timer_int_ms = int_ms;
+    self->timer_fin_ms = fin_ms;
+    self->timer_start_ms = mp_hal_ticks_ms();
+}
+
+static uint32_t ssl_io_timer_elapsed(mp_obj_ssl_socket_t *self) {
+    return (uint32_t)(mp_hal_ticks_ms() - self->timer_start_ms);
+}
+
+static int ssl_io_timer_get(void *ctx) {
+    mp_obj_ssl_socket_t *self = ctx;
+    if (self->timer_fin_ms == 0) {
+        return -1;
+    }
+    uint32_t elapsed = ssl_io_timer_elapsed(self);
+    if (elapsed >= self->timer_fin_ms) {
+        return 2;
+    }
+    return elapsed >= self->timer_int_ms ? 1 : 0;
+}
+
+bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self) {
+    return ssl_io_dtls_timer_running(self) && ssl_io_timer_get(self) == 2;
+}
+
+void mpssl_io_attach(mp_obj_ssl_socket_t *self) {
+    mbedtls_ssl_set_bio(&self->ssl, self, ssl_io_send, ssl_io_recv, NULL);
+    if (ssl_io_is_dtls(self)) {
+        mbedtls_ssl_set_timer_cb(&self->ssl, self, ssl_io_timer_set, ssl_io_timer_get);
+    }
+}
+
+// Blocks until the wrapped stream is ready in the direction Mbed TLS asked
+// for (want is MBEDTLS_ERR_SSL_WANT_READ or _WANT_WRITE), or a DTLS timer
+// expires. Used when the caller asked for a blocking handshake on a
+// non-blocking stream, and by DTLS whose reads never wait past a timer.
+void mpssl_io_wait(mp_obj_ssl_socket_t *self, int want) {
+    uintptr_t flags = want == MBEDTLS_ERR_SSL_WANT_WRITE ? MP_STREAM_POLL_WR : MP_STREAM_POLL_RD;
+    while (!ssl_io_stream_ready(self, flags)) {
+        if (mpssl_io_timer_expired(self)) {
+            break;
+        }
+        mp_event_wait_ms(1);
+    }
+}

@@ -1,0 +1,467 @@
+// SSLSocket: one TLS or DTLS connection over a MicroPython stream. It owns
+// an mbedtls_ssl_context and drives the handshake from wrap_socket() or,
+// when that is deferred, from reads and writes.
+//
+// RAM per connection (default build): Mbed TLS's record buffers, 16 KiB in
+// plus 4 KiB out with about 300 bytes of headers each (MPSSL_IN_CONTENT_LEN,
+// MPSSL_OUT_CONTENT_LEN), about 1.5 KiB of state, and during the handshake
+// the flight buffer (2 KiB or more for long certificate chains) plus the
+// key exchange's temporaries. All of it comes from the GC heap.
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/stream.h"
+#include "py/mperrno.h"
+#include "py/objarray.h"
+
+#include "mbedtls/net_sockets.h"
+
+#include "mpssl.h"
+
+static bool ssl_socket_is_want(int ret) {
+    return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE;
+}
+
+// Frees every Mbed TLS structure at once; the object stays safe to call.
+static void ssl_socket_release(mp_obj_ssl_socket_t *self) {
+    mbedtls_ssl_free(&self->ssl);
+    mpssl_io_release(self);
+    self->state = SSL_SOCKET_CLOSED;
+}
+
+// Enters the sticky FAILED state. Verification flags are kept for the message.
+static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
+    uint32_t result = mbedtls_ssl_get_verify_result(&self->ssl);
+    if (result != (uint32_t)-1) {
+        self->verify_flags |= result;
+    }
+    self->error = ret;
+    self->state = SSL_SOCKET_FAILED;
+    mpssl_io_release(self);
+    return ret;
+}
+
+// Called by Mbed TLS for every certificate of the peer's chain, the leaf
+// last (depth 0). Collects the reasons for the error message, runs the
+// user's verify_callback, and makes CERT_OPTIONAL on a server reject a
+// certificate that was sent but does not verify.
+static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
+    mp_obj_ssl_socket_t *self = ctx;
+    mp_obj_ssl_context_t *context = self->context;
+    self->verify_flags |= *flags;
+    if (context->verify_callback != mp_const_none) {
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) != 0) {
+            // An exception must not unwind through Mbed TLS.
+            return MBEDTLS_ERR_X509_FATAL_ERROR;
+        }
+        mp_obj_array_t der;
+        mp_obj_memoryview_init(&der, 'B', 0, crt->raw.len, crt->raw.p);
+        mp_obj_t result = mp_call_function_2(context->verify_callback, MP_OBJ_FROM_PTR(&der),
+            MP_OBJ_NEW_SMALL_INT(depth));
+        mp_int_t verdict = mp_obj_get_int(result);
+        nlr_pop();
+        if (verdict != 0) {
+            self->verify_flags |= MBEDTLS_X509_BADCERT_OTHER;
+            return (int)verdict;
+        }
+    }
+    bool server = context->protocol & MPSSL_PROTOCOL_SERVER;
+    if (depth == 0 && server && context->verify_mode == MPSSL_CERT_OPTIONAL && self->verify_flags != 0) {
+        return MBEDTLS_ERR_X509_FATAL_ERROR;
+    }
+    return 0;
+}
+
+// Advances the handshake as far as the stream allows: 0 once the
+// connection is open, a WANT code when the stream would block, otherwise
+// the fatal error (and the socket is FAILED).
+static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
+    if (self->state == SSL_SOCKET_OPEN) {
+        return 0;
+    }
+    if (self->state == SSL_SOCKET_FAILED) {
+        return self->error;
+    }
+    int ret = mbedtls_ssl_handshake(&self->ssl);
+    if (ret == 0) {
+        // The last flight may still be held back.
+        ret = mpssl_io_flush(self);
+    }
+    if (ret == 0) {
+        self->state = SSL_SOCKET_OPEN;
+        mpssl_io_release(self);
+        return 0;
+    }
+    if (ssl_socket_is_want(ret)) {
+        return ret;
+    }
+    return ssl_socket_fail(self, ret);
+}
+
+// The whole handshake, waiting on the stream whatever its blocking mode.
+static void ssl_socket_handshake(mp_obj_ssl_socket_t *self) {
+    int ret;
+    while (ssl_socket_is_want(ret = ssl_socket_advance(self))) {
+        mpssl_io_wait(self, ret);
+    }
+    if (ret != 0) {
+        mpssl_raise_socket_error(self);
+    }
+}
+
+// The errcode a stream callback reports for a failed socket: the wrapped
+// stream's errno, or the negative Mbed TLS code (given its message by
+// ssl_socket_stream_call).
+static int ssl_socket_errcode(mp_obj_ssl_socket_t *self) {
+    if (self->state == SSL_SOCKET_CLOSED) {
+        return MP_EBADF;
+    }
+    if (self->error == MBEDTLS_ERR_NET_RECV_FAILED || self->error == MBEDTLS_ERR_NET_SEND_FAILED) {
+        return self->sock_errno;
+    }
+    return self->error;
+}
+
+// Common tail of read and write: a WANT code means "try again"; anything
+// else fails the socket for good.
+static mp_uint_t ssl_socket_stream_error(mp_obj_ssl_socket_t *self, int ret, int *errcode) {
+    if (ssl_socket_is_want(ret)) {
+        *errcode = MP_EAGAIN;
+        return MP_STREAM_ERROR;
+    }
+    if (self->state != SSL_SOCKET_FAILED) {
+        ssl_socket_fail(self, ret);
+    }
+    *errcode = ssl_socket_errcode(self);
+    return MP_STREAM_ERROR;
+}
+
+// Opens the way for a read or write: 0 when open, else what the stream
+// callback must report.
+static int ssl_socket_ready(mp_obj_ssl_socket_t *self) {
+    self->poll_mask = 0;
+    if (self->state == SSL_SOCKET_CLOSED) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    return ssl_socket_advance(self);
+}
+
+static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
+    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    int ret = ssl_socket_ready(self);
+    if (ret != 0) {
+        return ssl_socket_stream_error(self, ret, errcode);
+    }
+    if (self->peer_closed) {
+        return 0;
+    }
+    for (;;) {
+        ret = mbedtls_ssl_read(&self->ssl, buf, size);
+        if (ret >= 0) {
+            return ret;
+        }
+        #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            // A TLS 1.3 ticket arrived ahead of the data: keep reading.
+            continue;
+        }
+        #endif
+        break;
+    }
+    // close_notify, or a TCP close after the handshake, ends the stream
+    // (CPython's suppress_ragged_eofs default: HTTP/1.0 servers just close).
+    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
+        self->peer_closed = true;
+        return 0;
+    }
+    return ssl_socket_stream_error(self, ret, errcode);
+}
+
+static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
+    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    int ret = ssl_socket_ready(self);
+    if (ret == 0) {
+        ret = mbedtls_ssl_write(&self->ssl, buf, size);
+    }
+    if (ret >= 0) {
+        return ret;
+    }
+    return ssl_socket_stream_error(self, ret, errcode);
+}
+
+// Sends close_notify (best effort: the peer may be gone), frees the TLS
+// state and closes the wrapped stream.
+static void ssl_socket_close(mp_obj_ssl_socket_t *self) {
+    if (self->state == SSL_SOCKET_CLOSED) {
+        return;
+    }
+    if (self->state == SSL_SOCKET_OPEN) {
+        mbedtls_ssl_close_notify(&self->ssl);
+    }
+    ssl_socket_release(self);
+    int err;
+    mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_CLOSE, 0, &err);
+}
+
+// Readiness as the TLS layer sees it: decrypted or buffered records count
+// as readable, and while the handshake waits for the other direction the
+// caller is woken when that direction is ready, so that its next read or
+// write can advance the handshake.
+static mp_uint_t ssl_socket_poll(mp_obj_ssl_socket_t *self, uintptr_t flags, int *errcode) {
+    const uintptr_t rdwr = MP_STREAM_POLL_RD | MP_STREAM_POLL_WR;
+    if (self->state == SSL_SOCKET_CLOSED) {
+        return MP_STREAM_POLL_NVAL;
+    }
+    if (self->state == SSL_SOCKET_FAILED || mpssl_io_timer_expired(self)) {
+        // The next call reports the error, or retransmits.
+        return flags & rdwr;
+    }
+    mp_uint_t ready = 0;
+    if ((flags & MP_STREAM_POLL_RD) && self->state == SSL_SOCKET_OPEN
+        && (self->peer_closed || mbedtls_ssl_get_bytes_avail(&self->ssl) > 0
+            || mbedtls_ssl_check_pending(&self->ssl))) {
+        ready |= MP_STREAM_POLL_RD;
+    }
+    uintptr_t wanted = flags;
+    if (self->poll_mask != 0 && (flags & rdwr)) {
+        wanted = (flags & ~rdwr) | self->poll_mask;
+    }
+    mp_uint_t sock_ready = mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_POLL, wanted, errcode);
+    if (sock_ready == MP_STREAM_ERROR) {
+        return MP_STREAM_ERROR;
+    }
+    if (self->poll_mask != 0 && (sock_ready & self->poll_mask)) {
+        sock_ready = (sock_ready & ~rdwr) | (flags & rdwr);
+    }
+    return ready | sock_ready;
+}
+
+static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
+    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    switch (request) {
+        case MP_STREAM_CLOSE:
+            ssl_socket_close(self);
+            return 0;
+        case MP_STREAM_POLL:
+            return ssl_socket_poll(self, arg, errcode);
+        default:
+            // Not MP_STREAM_GET_FILENO in particular: select must ask us,
+            // not the raw descriptor, or buffered records would be missed.
+            *errcode = MP_EINVAL;
+            return MP_STREAM_ERROR;
+    }
+}
+
+static const mp_stream_p_t ssl_socket_stream_p = {
+    .read = ssl_socket_stream_read,
+    .write = ssl_socket_stream_write,
+    .ioctl = ssl_socket_ioctl,
+};
+
+mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool server_side,
+    bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id) {
+    mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
+    bool server = context->protocol & MPSSL_PROTOCOL_SERVER;
+    bool dtls = context->protocol & MPSSL_PROTOCOL_DTLS;
+    if (server_side != server) {
+        mp_raise_ValueError(server
+            ? MP_ERROR_TEXT("a server context needs server_side=True")
+            : MP_ERROR_TEXT("a client context cannot wrap with server_side=True"));
+    }
+    if (!server && server_hostname == mp_const_none && context->verify_mode != MPSSL_CERT_NONE) {
+        mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname"));
+    }
+    if (server && dtls && client_id == mp_const_none) {
+        mp_raise_ValueError(MP_ERROR_TEXT("a DTLS server needs client_id (the client's address) for HelloVerify"));
+    }
+    const char *hostname = server_hostname == mp_const_none ? NULL : mp_obj_str_get_str(server_hostname);
+    mp_buffer_info_t transport_id = { .buf = NULL, .len = 0 };
+    if (dtls && server) {
+        mp_get_buffer_raise(client_id, &transport_id, MP_BUFFER_READ);
+    }
+
+    mp_obj_ssl_socket_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_socket_t, &mpssl_socket_type);
+    self->context = context;
+    self->sock = sock;
+    mbedtls_ssl_init(&self->ssl);
+    memset(&self->flight, 0, sizeof(self->flight));
+    self->error = 0;
+    self->sock_errno = 0;
+    self->verify_flags = 0;
+    self->timer_fin_ms = 0;
+    self->state = SSL_SOCKET_HANDSHAKING;
+    self->poll_mask = 0;
+    self->peer_closed = false;
+
+    int ret = mbedtls_ssl_setup(&self->ssl, &context->conf);
+    if (ret == 0 && hostname != NULL) {
+        ret = mbedtls_ssl_set_hostname(&self->ssl, hostname);
+    }
+    #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    if (ret == 0 && transport_id.buf != NULL) {
+        ret = mbedtls_ssl_set_client_transport_id(&self->ssl, transport_id.buf, transport_id.len);
+    }
+    #endif
+    if (ret != 0) {
+        ssl_socket_release(self);
+        mpssl_raise(ret, 0);
+    }
+    mbedtls_ssl_set_verify(&self->ssl, ssl_socket_verify, self);
+    mpssl_io_attach(self);
+
+    if (do_handshake) {
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) == 0) {
+            ssl_socket_handshake(self);
+            nlr_pop();
+        } else {
+            // The caller never sees this object: free its TLS state now,
+            // leaving the wrapped socket to its owner.
+            ssl_socket_release(self);
+            nlr_jump(nlr.ret_val);
+        }
+    }
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// ---- Python methods ------------------------------------------------------
+
+// Runs one of MicroPython's generic stream methods. A TLS failure leaves
+// the stream layer as a bare code; it is raised again here through the
+// error funnel, with its message.
+static mp_obj_t ssl_socket_stream_call(mp_obj_t method, size_t n_args, const mp_obj_t *args) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        mp_obj_t result = mp_call_function_n_kw(method, n_args, 0, args);
+        nlr_pop();
+        return result;
+    }
+    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(args[0]);
+    if (self->state == SSL_SOCKET_FAILED && self->error < 0 && ssl_socket_errcode(self) == self->error) {
+        mpssl_raise_socket_error(self);
+    }
+    nlr_jump(nlr.ret_val);
+}
+
+#define SSL_SOCKET_STREAM_METHOD(name, generic, n_min, n_max) \
+    static mp_obj_t ssl_socket_##name(size_t n_args, const mp_obj_t *args) { \
+        return ssl_socket_stream_call(MP_OBJ_FROM_PTR(&generic), n_args, args); \
+    } \
+    static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_##name##_obj, n_min, n_max, ssl_socket_##name)
+
+SSL_SOCKET_STREAM_METHOD(read, mp_stream_read_obj, 1, 2);
+SSL_SOCKET_STREAM_METHOD(readinto, mp_stream_readinto_obj, 2, 3);
+SSL_SOCKET_STREAM_METHOD(readline, mp_stream_unbuffered_readline_obj, 1, 2);
+SSL_SOCKET_STREAM_METHOD(write, mp_stream_write_obj, 2, 4);
+SSL_SOCKET_STREAM_METHOD(recv, mp_stream_read1_obj, 2, 2);
+SSL_SOCKET_STREAM_METHOD(send, mp_stream_write1_obj, 2, 2);
+
+// Passes setblocking()/settimeout() through to the wrapped socket.
+static mp_obj_t ssl_socket_forward(mp_obj_t self_in, qstr method, mp_obj_t arg) {
+    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_obj_t dest[3];
+    mp_load_method(self->sock, method, dest);
+    dest[2] = arg;
+    return mp_call_method_n_kw(1, 0, dest);
+}
+
+static mp_obj_t ssl_socket_setblocking(mp_obj_t self_in, mp_obj_t flag) {
+    return ssl_socket_forward(self_in, MP_QSTR_setblocking, flag);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_setblocking_obj, ssl_socket_setblocking);
+
+static mp_obj_t ssl_socket_settimeout(mp_obj_t self_in, mp_obj_t timeout) {
+    return ssl_socket_forward(self_in, MP_QSTR_settimeout, timeout);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_settimeout_obj, ssl_socket_settimeout);
+
+// Completes the handshake now (for sockets wrapped with
+// do_handshake_on_connect=False), waiting for the stream as needed.
+static mp_obj_t ssl_socket_do_handshake(mp_obj_t self_in) {
+    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->state == SSL_SOCKET_CLOSED) {
+        mp_raise_OSError(MP_EBADF);
+    }
+    ssl_socket_handshake(self);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_socket_do_handshake_obj, ssl_socket_do_handshake);
+
+static mp_obj_ssl_socket_t *ssl_socket_open_or_raise(mp_obj_t self_in) {
+    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->state == SSL_SOCKET_CLOSED) {
+        mp_raise_OSError(MP_EBADF);
+    }
+    if (self->state == SSL_SOCKET_FAILED) {
+        mpssl_raise_socket_error(self);
+    }
+    return self;
+}
+
+static mp_obj_t ssl_socket_getpeercert(size_t n_args, const mp_obj_t *args) {
+    mp_obj_ssl_socket_t *self = ssl_socket_open_or_raise(args[0]);
+    if (self->state != SSL_SOCKET_OPEN) {
+        mp_raise_ValueError(MP_ERROR_TEXT("handshake not done yet"));
+    }
+    const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&self->ssl);
+    if (peer == NULL) {
+        return mp_const_none;
+    }
+    if (n_args > 1 && mp_obj_is_true(args[1])) {
+        return mp_obj_new_bytes(peer->raw.p, peer->raw.len);
+    }
+    return mpssl_cert_to_dict(peer);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_getpeercert_obj, 1, 2, ssl_socket_getpeercert);
+
+static mp_obj_t ssl_socket_cipher(mp_obj_t self_in) {
+    mp_obj_ssl_socket_t *self = ssl_socket_open_or_raise(self_in);
+    if (self->state != SSL_SOCKET_OPEN) {
+        return mp_const_none;
+    }
+    return mpssl_cipher_info(&self->ssl);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_socket_cipher_obj, ssl_socket_cipher);
+
+// The finaliser frees TLS state only: no I/O from the garbage collector,
+// and the wrapped socket has a finaliser of its own.
+static mp_obj_t ssl_socket___del__(mp_obj_t self_in) {
+    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->state != SSL_SOCKET_CLOSED) {
+        ssl_socket_release(self);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_socket___del___obj, ssl_socket___del__);
+
+static const mp_rom_map_elem_t ssl_socket_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_socket_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&ssl_socket_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&ssl_socket_readline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&ssl_socket_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&ssl_socket_recv_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&ssl_socket_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&ssl_socket_send_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sendall), MP_ROM_PTR(&ssl_socket_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_setblocking), MP_ROM_PTR(&ssl_socket_setblocking_obj) },
+    { MP_ROM_QSTR(MP_QSTR_settimeout), MP_ROM_PTR(&ssl_socket_settimeout_obj) },
+    { MP_ROM_QSTR(MP_QSTR_do_handshake), MP_ROM_PTR(&ssl_socket_do_handshake_obj) },
+    { MP_ROM_QSTR(MP_QSTR_getpeercert), MP_ROM_PTR(&ssl_socket_getpeercert_obj) },
+    { MP_ROM_QSTR(MP_QSTR_cipher), MP_ROM_PTR(&ssl_socket_cipher_obj) },
+    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&mp_stream_close_obj) },
+    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
+    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&mp_stream___exit___obj) },
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_socket___del___obj) },
+    // Upstream's tests drive poll through ioctl().
+    { MP_ROM_QSTR(MP_QSTR_ioctl), MP_ROM_PTR(&mp_stream_ioctl_obj) },
+};
+static MP_DEFINE_CONST_DICT(ssl_socket_locals_dict, ssl_socket_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mpssl_socket_type,
+    MP_QSTR_SSLSocket,
+    MP_TYPE_FLAG_ITER_IS_STREAM,
+    protocol, &ssl_socket_stream_p,
+    locals_dict, &ssl_socket_locals_dict
+    );
