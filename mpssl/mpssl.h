@@ -90,6 +90,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool ser
 // ssl_io.c: the glue between Mbed TLS and the wrapped MicroPython stream.
 void mpssl_io_attach(mp_obj_ssl_socket_t *self);
 int mpssl_io_flush(mp_obj_ssl_socket_t *self);
+bool mpssl_io_flight_pending(mp_obj_ssl_socket_t *self);
 void mpssl_io_release(mp_obj_ssl_socket_t *self);
 void mpssl_io_wait(mp_obj_ssl_socket_t *self, int want);
 bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self);

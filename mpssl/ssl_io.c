@@ -6,9 +6,12 @@
 // the second message until the first is acknowledged, and the peer delays
 // that ACK (about 40 ms on Linux): each flight would stall. So during a TLS
 // handshake outgoing bytes collect in self->flight and leave in one write
-// when Mbed TLS next wants to read, or when the handshake ends. The user's
-// socket options are never touched. DTLS needs none of this: Mbed TLS packs
-// a flight into datagrams itself.
+// when Mbed TLS next wants to read. The last flight (the client's Finished
+// in TLS 1.3, the server's in TLS 1.2) is held until the first write, which
+// it joins, or until the next read, poll or close: application data that
+// follows a flight in a second small segment would wait on Nagle just the
+// same. The user's socket options are never touched. DTLS needs none of
+// this: Mbed TLS packs a flight into datagrams itself.
 #include <string.h>
 
 #include "py/runtime.h"
@@ -51,7 +54,14 @@ int mpssl_io_flush(mp_obj_ssl_socket_t *self) {
     }
     flight->len = 0;
     flight->sent = 0;
+    if (mbedtls_ssl_is_handshake_over(&self->ssl)) {
+        mpssl_io_release(self);
+    }
     return 0;
+}
+
+bool mpssl_io_flight_pending(mp_obj_ssl_socket_t *self) {
+    return self->flight.len > self->flight.sent;
 }
 
 // Frees the flight buffer once the handshake no longer needs it.
@@ -92,12 +102,16 @@ static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size
 
 static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
     mp_obj_ssl_socket_t *self = ctx;
-    if (!ssl_io_is_dtls(self) && !mbedtls_ssl_is_handshake_over(&self->ssl)) {
-        return ssl_io_hold(self, buf, len);
-    }
-    int ret = mpssl_io_flush(self);
-    if (ret != 0) {
-        return ret;
+    bool handshaking = !mbedtls_ssl_is_handshake_over(&self->ssl);
+    if (!ssl_io_is_dtls(self) && (handshaking || mpssl_io_flight_pending(self))) {
+        int ret = ssl_io_hold(self, buf, len);
+        if (ret < 0 || handshaking) {
+            return ret;
+        }
+        // This record joins the last flight. Taken is taken: if the stream
+        // would block now, the next read, write or poll sends the rest.
+        int flushed = mpssl_io_flush(self);
+        return flushed == 0 || flushed == MBEDTLS_ERR_SSL_WANT_WRITE ? ret : flushed;
     }
     int err;
     mp_uint_t n = mp_get_stream(self->sock)->write(self->sock, buf, len, &err);

@@ -85,12 +85,8 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
     }
     int ret = mbedtls_ssl_handshake(&self->ssl);
     if (ret == 0) {
-        // The last flight may still be held back.
-        ret = mpssl_io_flush(self);
-    }
-    if (ret == 0) {
+        // The last flight stays held back for the first write (ssl_io.c).
         self->state = SSL_SOCKET_OPEN;
-        mpssl_io_release(self);
         return 0;
     }
     if (ssl_socket_is_want(ret)) {
@@ -114,9 +110,6 @@ static void ssl_socket_handshake(mp_obj_ssl_socket_t *self) {
 // stream's errno, or the negative Mbed TLS code (given its message by
 // ssl_socket_stream_call).
 static int ssl_socket_errcode(mp_obj_ssl_socket_t *self) {
-    if (self->state == SSL_SOCKET_CLOSED) {
-        return MP_EBADF;
-    }
     if (self->error == MBEDTLS_ERR_NET_RECV_FAILED || self->error == MBEDTLS_ERR_NET_SEND_FAILED) {
         return self->sock_errno;
     }
@@ -137,25 +130,31 @@ static mp_uint_t ssl_socket_stream_error(mp_obj_ssl_socket_t *self, int ret, int
     return MP_STREAM_ERROR;
 }
 
-// Opens the way for a read or write: 0 when open, else what the stream
-// callback must report.
-static int ssl_socket_ready(mp_obj_ssl_socket_t *self) {
+// Opens the way for a read or write: true when open, else false with the
+// errcode the stream callback must report (EBADF once closed).
+static bool ssl_socket_ready(mp_obj_ssl_socket_t *self, int *errcode) {
     self->poll_mask = 0;
     if (self->state == SSL_SOCKET_CLOSED) {
-        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        *errcode = MP_EBADF;
+        return false;
     }
-    return ssl_socket_advance(self);
+    int ret = ssl_socket_advance(self);
+    if (ret != 0) {
+        ssl_socket_stream_error(self, ret, errcode);
+        return false;
+    }
+    return true;
 }
 
 static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
-    int ret = ssl_socket_ready(self);
-    if (ret != 0) {
-        return ssl_socket_stream_error(self, ret, errcode);
+    if (!ssl_socket_ready(self, errcode)) {
+        return MP_STREAM_ERROR;
     }
     if (self->peer_closed) {
         return 0;
     }
+    int ret;
     for (;;) {
         ret = mbedtls_ssl_read(&self->ssl, buf, size);
         if (ret >= 0) {
@@ -180,10 +179,10 @@ static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t s
 
 static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
-    int ret = ssl_socket_ready(self);
-    if (ret == 0) {
-        ret = mbedtls_ssl_write(&self->ssl, buf, size);
+    if (!ssl_socket_ready(self, errcode)) {
+        return MP_STREAM_ERROR;
     }
+    int ret = mbedtls_ssl_write(&self->ssl, buf, size);
     if (ret >= 0) {
         return ret;
     }
@@ -216,6 +215,9 @@ static mp_uint_t ssl_socket_poll(mp_obj_ssl_socket_t *self, uintptr_t flags, int
     if (self->state == SSL_SOCKET_FAILED || mpssl_io_timer_expired(self)) {
         // The next call reports the error, or retransmits.
         return flags & rdwr;
+    }
+    if (mpssl_io_flight_pending(self) && mpssl_io_flush(self) == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        self->poll_mask = MP_STREAM_POLL_WR;
     }
     mp_uint_t ready = 0;
     if ((flags & MP_STREAM_POLL_RD) && self->state == SSL_SOCKET_OPEN
