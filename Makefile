@@ -42,9 +42,24 @@ $(DEPS)/.fetched:
 	@test -f $(MBEDTLS_SRC)/include/mbedtls/ssl.h || { echo "Mbed TLS source not found at $(MBEDTLS_SRC)"; exit 1; }
 	@mkdir -p $(DEPS) && touch $@
 
-deps: $(DEPS)/.fetched
+# Our small patches to MicroPython (patches/micropython/*.patch, each
+# explained in its header), applied once to the source tree.
+MICROPY_PATCHES := $(sort $(wildcard patches/micropython/*.patch))
+MICROPY_PATCHED := $(MICROPY_SRC)/.mpssl-patched
 
-build/micropython: $(DEPS)/.fetched $(MPSSL_SOURCES)
+$(MICROPY_PATCHED): $(DEPS)/.fetched $(MICROPY_PATCHES)
+	@for p in $(MICROPY_PATCHES); do \
+		if patch -d $(MICROPY_SRC) -p1 -R --dry-run -s -f < $$p >/dev/null 2>&1; then \
+			echo "mpssl: $$p already applied"; \
+		else \
+			echo "mpssl: applying $$p"; patch -d $(MICROPY_SRC) -p1 -s -f < $$p || exit 1; \
+		fi; \
+	done
+	@touch $@
+
+deps: $(MICROPY_PATCHED)
+
+build/micropython: $(MICROPY_PATCHED) $(MPSSL_SOURCES)
 	@echo "mpssl: building MicroPython $$(cat $(MICROPY_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl on Mbed TLS $$(cat $(MBEDTLS_SRC)/.debian-version 2>/dev/null)"
 	$(MAKE) -C $(MICROPY_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross
 	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(UNIX_MAKE_ARGS) \
