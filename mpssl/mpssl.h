@@ -24,6 +24,14 @@
 #define MPSSL_CERT_OPTIONAL (MBEDTLS_SSL_VERIFY_OPTIONAL)
 #define MPSSL_CERT_REQUIRED (MBEDTLS_SSL_VERIFY_REQUIRED)
 
+// DTLS retransmission: first timeout and the cap of its doubling, in ms.
+#ifndef MPSSL_DTLS_TIMEOUT_MIN_MS
+#define MPSSL_DTLS_TIMEOUT_MIN_MS (1000)
+#endif
+#ifndef MPSSL_DTLS_TIMEOUT_MAX_MS
+#define MPSSL_DTLS_TIMEOUT_MAX_MS (8000)
+#endif
+
 // An SSLContext: the configuration shared by the connections it wraps.
 typedef struct _mp_obj_ssl_context_t {
     mp_obj_base_t base;

@@ -77,6 +77,11 @@ mp_obj_t mpssl_context_new(int protocol, int default_verify_mode) {
         mpssl_raise(ret, 0);
     }
     mbedtls_ssl_conf_rng(&self->conf, mpssl_rng, NULL);
+    #if defined(MBEDTLS_SSL_PROTO_DTLS)
+    // DTLS flights are resent after 1 s, doubling up to 8 s: a handshake
+    // that cannot complete fails with ETIMEDOUT after about 15 s.
+    mbedtls_ssl_conf_handshake_timeout(&self->conf, MPSSL_DTLS_TIMEOUT_MIN_MS, MPSSL_DTLS_TIMEOUT_MAX_MS);
+    #endif
     mbedtls_ssl_conf_min_tls_version(&self->conf, MBEDTLS_SSL_VERSION_TLS1_2);
     ssl_context_set_verify_mode(self, server ? MPSSL_CERT_NONE : default_verify_mode);
     return MP_OBJ_FROM_PTR(self);
