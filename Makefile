@@ -34,7 +34,11 @@ UNIX_MAKE_ARGS := \
 
 all: build/micropython
 
+# What the build, the demo and the tests need from Debian.
+BUILD_PACKAGES := build-essential dpkg-dev patch python3 openssl iproute2 util-linux
+
 $(DEPS)/.fetched:
+	@tools/ensure-packages.sh $(BUILD_PACKAGES)
 	@if [ "$(MICROPY_SRC)" = "$(DEPS)/micropython" ] || [ "$(MBEDTLS_SRC)" = "$(DEPS)/mbedtls" ]; then \
 		tools/fetch-sources.sh $(DEPS); \
 	fi
