@@ -17,6 +17,7 @@
 #include "py/runtime.h"
 #include "py/mphal.h"
 #include "py/stream.h"
+#include "py/mperrno.h"
 
 #include "mbedtls/net_sockets.h"
 
@@ -30,13 +31,15 @@ static bool ssl_io_is_dtls(mp_obj_ssl_socket_t *self) {
     return self->context->protocol & MPSSL_PROTOCOL_DTLS;
 }
 
-// Maps a failed stream call to the Mbed TLS code it should report.
+// Maps a failed stream call to the Mbed TLS code it should report. A
+// socket timeout (settimeout) is not fatal to the connection: Mbed TLS sees
+// "would block" and the caller gets ETIMEDOUT (see ssl_socket.c).
 static int ssl_io_stream_error(mp_obj_ssl_socket_t *self, int err, int want, int failed) {
-    if (mp_is_nonblocking_error(err)) {
+    self->sock_errno = err;
+    if (mp_is_nonblocking_error(err) || err == MP_ETIMEDOUT) {
         self->poll_mask = want == MBEDTLS_ERR_SSL_WANT_READ ? MP_STREAM_POLL_RD : MP_STREAM_POLL_WR;
         return want;
     }
-    self->sock_errno = err;
     return failed;
 }
 

@@ -7,6 +7,7 @@
 
 #include "mbedtls/entropy.h"
 #include "mbedtls/ctr_drbg.h"
+#include "mbedtls/platform_time.h"
 #include "psa/crypto.h"
 
 #include "mpssl.h"
@@ -59,6 +60,47 @@ int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t 
     return 0;
 }
 
+// Time on a board without an operating system. The configuration names the
+// port's wall clock as mbedtls_time() (MBEDTLS_PLATFORM_TIME_MACRO, seconds
+// since 1970); the millisecond clock and the calendar date derive from that
+// same clock, so every time Mbed TLS sees shares one epoch.
+#if defined(MBEDTLS_PLATFORM_MS_TIME_ALT)
+mbedtls_ms_time_t mbedtls_ms_time(void) {
+    return (mbedtls_ms_time_t)mbedtls_time(NULL) * 1000;
+}
+#endif
+
+#if defined(MBEDTLS_PLATFORM_GMTIME_R_ALT)
+// The UTC calendar date of a time (Howard Hinnant's days-to-civil), for
+// certificate validity checks. Without a libc, there is no gmtime_r.
+struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf) {
+    int64_t t = (int64_t)*tt;
+    int64_t days = t / 86400;
+    int64_t secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days -= 1;
+    }
+    memset(tm_buf, 0, sizeof(*tm_buf));
+    tm_buf->tm_hour = (int)(secs / 3600);
+    tm_buf->tm_min = (int)(secs / 60 % 60);
+    tm_buf->tm_sec = (int)(secs % 60);
+    tm_buf->tm_wday = (int)((days % 7 + 11) % 7); // 1970-01-01 was a Thursday
+    days += 719468; // from 1970-03-01 back to 0000-03-01
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t mon = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (mon <= 2);
+    tm_buf->tm_mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+    tm_buf->tm_mon = (int)(mon - 1);
+    tm_buf->tm_year = (int)(year - 1900);
+    return tm_buf;
+}
+#endif
+
 // One CTR-DRBG for every context: seeding costs entropy and time, and its
 // state (about 400 bytes) need not be paid per context.
 static mbedtls_entropy_context mpssl_entropy;
@@ -74,11 +116,13 @@ void mpssl_platform_init(void) {
     static const char personalisation[] = "mpssl";
     int ret = mbedtls_ctr_drbg_seed(&mpssl_drbg, mbedtls_entropy_func, &mpssl_entropy,
         (const unsigned char *)personalisation, sizeof(personalisation) - 1);
+    #if defined(MBEDTLS_PSA_CRYPTO_C)
     if (ret == 0) {
         // TLS 1.3 runs through PSA, which keeps its own random generator.
         psa_status_t status = psa_crypto_init();
         ret = status == PSA_SUCCESS ? 0 : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
     }
+    #endif
     if (ret != 0) {
         mbedtls_ctr_drbg_free(&mpssl_drbg);
         mbedtls_entropy_free(&mpssl_entropy);

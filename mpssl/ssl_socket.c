@@ -29,8 +29,19 @@ static void ssl_socket_release(mp_obj_ssl_socket_t *self) {
     self->state = SSL_SOCKET_CLOSED;
 }
 
+// Mbed TLS ends a TLS 1.2 / DTLS handshake that lacks a required client
+// certificate without telling the peer; say so, or the client waits in vain.
+static void ssl_socket_alert_peer(mp_obj_ssl_socket_t *self, int ret) {
+    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE
+        && mbedtls_ssl_get_version_number(&self->ssl) != MBEDTLS_SSL_VERSION_TLS1_3) {
+        mbedtls_ssl_send_alert_message(&self->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+            MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+    }
+}
+
 // Enters the sticky FAILED state. Verification flags are kept for the message.
 static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
+    ssl_socket_alert_peer(self, ret);
     uint32_t result = mbedtls_ssl_get_verify_result(&self->ssl);
     if (result != (uint32_t)-1) {
         self->verify_flags |= result;
@@ -95,10 +106,29 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
     return ssl_socket_fail(self, ret);
 }
 
-// The whole handshake, waiting on the stream whatever its blocking mode.
+// Forgets what the previous call waited for; a failed socket keeps the
+// errno that failed it.
+static void ssl_socket_begin_io(mp_obj_ssl_socket_t *self) {
+    self->poll_mask = 0;
+    if (self->state != SSL_SOCKET_FAILED) {
+        self->sock_errno = 0;
+    }
+}
+
+// True when the last "would block" was really the wrapped socket's timeout.
+static bool ssl_socket_timed_out(mp_obj_ssl_socket_t *self, int ret) {
+    return ssl_socket_is_want(ret) && self->sock_errno == MP_ETIMEDOUT;
+}
+
+// The whole handshake, waiting on the stream whatever its blocking mode,
+// but no longer than the wrapped socket's timeout.
 static void ssl_socket_handshake(mp_obj_ssl_socket_t *self) {
     int ret;
+    ssl_socket_begin_io(self);
     while (ssl_socket_is_want(ret = ssl_socket_advance(self))) {
+        if (ssl_socket_timed_out(self, ret)) {
+            mp_raise_OSError(MP_ETIMEDOUT);
+        }
         mpssl_io_wait(self, ret);
     }
     if (ret != 0) {
@@ -120,7 +150,7 @@ static int ssl_socket_errcode(mp_obj_ssl_socket_t *self) {
 // else fails the socket for good.
 static mp_uint_t ssl_socket_stream_error(mp_obj_ssl_socket_t *self, int ret, int *errcode) {
     if (ssl_socket_is_want(ret)) {
-        *errcode = MP_EAGAIN;
+        *errcode = ssl_socket_timed_out(self, ret) ? MP_ETIMEDOUT : MP_EAGAIN;
         return MP_STREAM_ERROR;
     }
     if (self->state != SSL_SOCKET_FAILED) {
@@ -133,7 +163,7 @@ static mp_uint_t ssl_socket_stream_error(mp_obj_ssl_socket_t *self, int ret, int
 // Opens the way for a read or write: true when open, else false with the
 // errcode the stream callback must report (EBADF once closed).
 static bool ssl_socket_ready(mp_obj_ssl_socket_t *self, int *errcode) {
-    self->poll_mask = 0;
+    ssl_socket_begin_io(self);
     if (self->state == SSL_SOCKET_CLOSED) {
         *errcode = MP_EBADF;
         return false;

@@ -1,0 +1,71 @@
+// The small profile: exactly what the ssl module's documentation promises,
+// for boards where flash and RAM are tight. Read after
+// mbedtls_config_mpssl.h (select it with MPSSL_PROFILE=small, which names
+// this file in MPSSL_MBEDTLS_CONFIG_USER), so it removes what that enables.
+//
+//   TLS 1.2 client and server, DTLS 1.2 (HelloVerify cookies, replay
+//   protection), ECDHE on P-256, ECDSA P-256 and RSA (PKCS#1 v1.5)
+//   signatures, AES-128-GCM with SHA-256, certificates and keys in DER.
+//
+// Cipher suites left: TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 and
+// TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256. Measured sizes: README, "Footprint".
+#ifndef MPSSL_MBEDTLS_PROFILE_SMALL_H
+#define MPSSL_MBEDTLS_PROFILE_SMALL_H
+
+// ---- Flash --------------------------------------------------------------
+
+// No TLS 1.3, and so none of what only it needs: the PSA crypto layer, the
+// HKDF key schedule, RSA-PSS, the key writer PSA uses to import keys.
+#undef MBEDTLS_SSL_PROTO_TLS1_3
+#undef MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
+#undef MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE
+#undef MBEDTLS_PSA_CRYPTO_C
+#undef MBEDTLS_HKDF_C
+#undef MBEDTLS_PK_WRITE_C
+#undef MBEDTLS_PKCS1_V21
+#undef MBEDTLS_X509_RSASSA_PSS_SUPPORT
+
+// One curve, P-256: the one every TLS peer and certificate authority offers.
+#undef MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#undef MBEDTLS_ECP_DP_CURVE25519_ENABLED
+
+// One cipher, AES-GCM; one hash, SHA-256. No CBC (so no encrypt-then-MAC),
+// no CCM, no ChaCha20-Poly1305, no SHA-224/384/512. Certificates signed
+// with SHA-384 or SHA-512 do not verify in this profile.
+#undef MBEDTLS_CIPHER_MODE_CBC
+#undef MBEDTLS_SSL_ENCRYPT_THEN_MAC
+#undef MBEDTLS_CCM_C
+#undef MBEDTLS_CHACHA20_C
+#undef MBEDTLS_POLY1305_C
+#undef MBEDTLS_CHACHAPOLY_C
+#undef MBEDTLS_SHA224_C
+#undef MBEDTLS_SHA384_C
+#undef MBEDTLS_SHA512_C
+
+// DER only: no PEM parser, no Base64.
+#undef MBEDTLS_PEM_PARSE_C
+#undef MBEDTLS_BASE64_C
+
+// No Mbed TLS error strings: the module's own table names the failures a
+// user meets; others read "TLS error -0x....".
+#undef MBEDTLS_ERROR_C
+
+// ECDSA signatures take their nonce from the CTR-DRBG (seeded by the
+// board's hardware RNG) instead of deriving it (RFC 6979) with HMAC-DRBG.
+#undef MBEDTLS_ECDSA_DETERMINISTIC
+#undef MBEDTLS_HMAC_DRBG_C
+
+// Smaller, slower code: one AES table of 1 KiB instead of four, and a
+// rolled-up SHA-256 compression loop.
+#define MBEDTLS_AES_FEWER_TABLES
+#define MBEDTLS_SHA256_SMALLER
+
+// ---- RAM ----------------------------------------------------------------
+
+// Elliptic-curve multiplication with a window of 2 and no cached
+// precomputation for the base point: less heap during the handshake for
+// some speed.
+#define MBEDTLS_ECP_WINDOW_SIZE 2
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
+
+#endif // MPSSL_MBEDTLS_PROFILE_SMALL_H
