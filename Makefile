@@ -28,6 +28,7 @@ UNIX_MAKE_ARGS := \
 	MICROPY_SSL_AXTLS=0 \
 	MICROPY_PY_BTREE=0 \
 	MICROPY_PY_FFI=0 \
+	MPSSL_TESTING=1 \
 	COPT="-O2 -DNDEBUG"
 
 .PHONY: all deps demo test clean
@@ -68,7 +69,7 @@ build/micropython: $(MICROPY_PATCHED) $(MPSSL_SOURCES)
 	$(MAKE) -C $(MICROPY_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross
 	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(UNIX_MAKE_ARGS) \
 		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
-	cp $(UNIX_BUILD)/micropython $@
+	cp $(UNIX_BUILD)/micropython $@.tmp && mv -f $@.tmp $@
 
 demo: build/micropython
 	python3 tools/demo.py

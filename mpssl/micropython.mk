@@ -12,6 +12,7 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_ciphers.c \
 	ssl_errors.c \
 	ssl_platform.c \
+	ssl_testing.c \
 	)
 
 # Every library file is listed: each compiles to nothing unless our
@@ -22,3 +23,9 @@ SRC_USERMOD_LIB_C += $(wildcard $(MBEDTLS_SRC)/library/*.c)
 CFLAGS_USERMOD += -I$(MPSSL_DIR) -I$(MBEDTLS_SRC)/include \
 	-DMBEDTLS_CONFIG_FILE='"mbedtls_config_mpssl.h"' \
 	-DMICROPY_TRACKED_ALLOC=1
+
+# MPSSL_TESTING=1 adds the _mpssl_testing module (in-memory pipes, allocation
+# failure injection) for test builds.
+ifeq ($(MPSSL_TESTING),1)
+CFLAGS_USERMOD += -DMPSSL_TESTING
+endif

@@ -117,11 +117,19 @@ mp_obj_t mpssl_cipher_info(const mbedtls_ssl_context *ssl);
 NORETURN void mpssl_raise(int ret, uint32_t verify_flags);
 NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self);
 bool mpssl_error_is_memory(int ret);
+void mpssl_raise_if_out_of_memory(void);
 
 // ssl_platform.c
 void *mpssl_calloc(size_t nmemb, size_t size);
 void mpssl_free(void *ptr);
 int mpssl_rng(void *ctx, unsigned char *out, size_t len);
 void mpssl_platform_init(void);
+void mpssl_alloc_watch_start(void);
+bool mpssl_alloc_watch_failed(void);
+
+// ssl_testing.c (test builds only)
+#if defined(MPSSL_TESTING)
+bool mpssl_testing_alloc_allowed(void);
+#endif
 
 #endif // MPSSL_MPSSL_H

@@ -105,6 +105,7 @@ void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj
     mbedtls_x509_crt_init(&chain);
     mbedtls_pk_init(&key);
     mp_rom_error_text_t failure = NULL;
+    mpssl_alloc_watch_start();
     if (ssl_parse_certs(&chain, &cert_data) != 0) {
         failure = MP_ERROR_TEXT("invalid cert");
     } else if (mbedtls_pk_parse_key(&key, key_data.buf, key_data.len, NULL, 0, mpssl_rng, NULL) != 0) {
@@ -117,6 +118,7 @@ void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj
     if (failure != NULL) {
         mbedtls_pk_free(&key);
         mbedtls_x509_crt_free(&chain);
+        mpssl_raise_if_out_of_memory();
         mp_raise_ValueError(failure);
     }
 
@@ -144,12 +146,14 @@ void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t c
     }
     ssl_material_t material;
     ssl_material_get(&material, cafile != mp_const_none ? cafile : cadata, "cadata");
+    mpssl_alloc_watch_start();
     // Certificates are added to the chain: earlier calls' stay trusted. A
     // failure may leave the certificates parsed before it in the chain,
     // which is harmless: each of them parsed in full.
     int ret = ssl_parse_certs(&self->ca_chain, &material);
     m_del(byte, material.buf, material.len + 1);
     if (ret != 0) {
+        mpssl_raise_if_out_of_memory();
         mp_raise_ValueError(MP_ERROR_TEXT("invalid cert"));
     }
     mbedtls_ssl_conf_ca_chain(&self->conf, &self->ca_chain, NULL);

@@ -125,6 +125,13 @@ NORETURN void mpssl_raise(int ret, uint32_t verify_flags) {
     mpssl_raise_oserror(ret, &message);
 }
 
+// Bad data and a failed allocation look alike to the parsers.
+void mpssl_raise_if_out_of_memory(void) {
+    if (mpssl_alloc_watch_failed()) {
+        mp_raise_OSError(MP_ENOMEM);
+    }
+}
+
 NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self) {
     if (self->error == MBEDTLS_ERR_NET_RECV_FAILED || self->error == MBEDTLS_ERR_NET_SEND_FAILED) {
         // The wrapped stream failed: its own errno is the truth.

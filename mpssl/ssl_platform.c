@@ -19,11 +19,34 @@
 // Mbed TLS allocates from MicroPython's GC heap. Tracked blocks stay alive
 // until freed (they hang off a root pointer) and count in gc.mem_free(), so a
 // test sees exactly what TLS costs, and a device needs no libc malloc.
+//
+// Mbed TLS does not always report a failed allocation as such (inside PSA
+// or X.509 verification it can surface as a handshake or signature error),
+// so a failure is also remembered here: the error funnel then reports
+// ENOMEM, the real cause.
+static bool mpssl_alloc_failed;
+
 void *mpssl_calloc(size_t nmemb, size_t size) {
-    if (size != 0 && nmemb > SIZE_MAX / size) {
-        return NULL;
+    void *ptr = NULL;
+    bool allowed = size == 0 || nmemb <= SIZE_MAX / size;
+    #if defined(MPSSL_TESTING)
+    allowed = allowed && mpssl_testing_alloc_allowed();
+    #endif
+    if (allowed) {
+        ptr = m_tracked_calloc(nmemb, size);
     }
-    return m_tracked_calloc(nmemb, size);
+    if (ptr == NULL && nmemb != 0 && size != 0) {
+        mpssl_alloc_failed = true;
+    }
+    return ptr;
+}
+
+void mpssl_alloc_watch_start(void) {
+    mpssl_alloc_failed = false;
+}
+
+bool mpssl_alloc_watch_failed(void) {
+    return mpssl_alloc_failed;
 }
 
 void mpssl_free(void *ptr) {
@@ -120,7 +143,9 @@ void mpssl_platform_init(void) {
     if (ret == 0) {
         // TLS 1.3 runs through PSA, which keeps its own random generator.
         psa_status_t status = psa_crypto_init();
-        ret = status == PSA_SUCCESS ? 0 : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
+        ret = status == PSA_SUCCESS ? 0
+            : status == PSA_ERROR_INSUFFICIENT_MEMORY ? MBEDTLS_ERR_SSL_ALLOC_FAILED
+            : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
     }
     #endif
     if (ret != 0) {

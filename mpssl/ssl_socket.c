@@ -41,6 +41,9 @@ static void ssl_socket_alert_peer(mp_obj_ssl_socket_t *self, int ret) {
 
 // Enters the sticky FAILED state. Verification flags are kept for the message.
 static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
+    if (mpssl_alloc_watch_failed()) {
+        ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
     ssl_socket_alert_peer(self, ret);
     uint32_t result = mbedtls_ssl_get_verify_result(&self->ssl);
     if (result != (uint32_t)-1) {
@@ -109,6 +112,7 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
 // Forgets what the previous call waited for; a failed socket keeps the
 // errno that failed it.
 static void ssl_socket_begin_io(mp_obj_ssl_socket_t *self) {
+    mpssl_alloc_watch_start();
     self->poll_mask = 0;
     if (self->state != SSL_SOCKET_FAILED) {
         self->sock_errno = 0;
@@ -326,6 +330,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool ser
     self->poll_mask = 0;
     self->peer_closed = false;
 
+    mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_setup(&self->ssl, &context->conf);
     if (ret == 0 && hostname != NULL) {
         ret = mbedtls_ssl_set_hostname(&self->ssl, hostname);

@@ -1,0 +1,158 @@
+// _mpssl_testing: hooks for tests, compiled only when MPSSL_TESTING is
+// defined (the unix test build does; firmware does not).
+//   pipe()                  -> (a, b): two ends of an in-memory byte stream,
+//                              for handshakes without sockets (and fuzzing)
+//   fail_allocation_after(n) the n-th TLS allocation from now fails (0: none)
+//   allocations()           -> TLS allocations made so far
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/stream.h"
+#include "py/mperrno.h"
+
+#include "mpssl.h"
+
+#if defined(MPSSL_TESTING)
+
+// ---- Allocation failure injection -----------------------------------------
+
+static size_t testing_alloc_count;
+static size_t testing_alloc_fail_at; // 0: never
+
+bool mpssl_testing_alloc_allowed(void) {
+    ++testing_alloc_count;
+    return testing_alloc_fail_at == 0 || testing_alloc_count != testing_alloc_fail_at;
+}
+
+static mp_obj_t testing_fail_allocation_after(mp_obj_t n_in) {
+    mp_int_t n = mp_obj_get_int(n_in);
+    testing_alloc_fail_at = n > 0 ? testing_alloc_count + n : 0;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(testing_fail_allocation_after_obj, testing_fail_allocation_after);
+
+static mp_obj_t testing_allocations(void) {
+    return mp_obj_new_int_from_uint(testing_alloc_count);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(testing_allocations_obj, testing_allocations);
+
+// ---- In-memory pipe ----------------------------------------------------------
+
+// One end of a pipe: reads what the other end wrote. Empty and open reads
+// "would block", like a non-blocking socket; once the other end is closed,
+// reads return EOF.
+typedef struct _testing_pipe_end_t {
+    mp_obj_base_t base;
+    struct _testing_pipe_end_t *peer;
+    vstr_t inbox;
+    size_t consumed;
+    bool closed;
+} testing_pipe_end_t;
+
+static const mp_obj_type_t testing_pipe_end_type;
+
+static mp_uint_t testing_pipe_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
+    testing_pipe_end_t *self = MP_OBJ_TO_PTR(self_in);
+    size_t available = self->inbox.len - self->consumed;
+    if (self->closed) {
+        *errcode = MP_EBADF;
+        return MP_STREAM_ERROR;
+    }
+    if (available == 0) {
+        if (self->peer->closed) {
+            return 0;
+        }
+        *errcode = MP_EAGAIN;
+        return MP_STREAM_ERROR;
+    }
+    size_t n = MIN(size, available);
+    memcpy(buf, self->inbox.buf + self->consumed, n);
+    self->consumed += n;
+    if (self->consumed == self->inbox.len) {
+        vstr_reset(&self->inbox);
+        self->consumed = 0;
+    }
+    return n;
+}
+
+static mp_uint_t testing_pipe_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
+    testing_pipe_end_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->closed || self->peer->closed) {
+        *errcode = MP_EPIPE;
+        return MP_STREAM_ERROR;
+    }
+    vstr_add_strn(&self->peer->inbox, buf, size);
+    return size;
+}
+
+static mp_uint_t testing_pipe_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
+    testing_pipe_end_t *self = MP_OBJ_TO_PTR(self_in);
+    if (request == MP_STREAM_CLOSE) {
+        self->closed = true;
+        return 0;
+    }
+    if (request == MP_STREAM_POLL) {
+        mp_uint_t ready = arg & MP_STREAM_POLL_WR;
+        if (self->inbox.len > self->consumed || self->peer->closed) {
+            ready |= arg & MP_STREAM_POLL_RD;
+        }
+        return ready;
+    }
+    *errcode = MP_EINVAL;
+    return MP_STREAM_ERROR;
+}
+
+static testing_pipe_end_t *testing_pipe_end_new(void) {
+    testing_pipe_end_t *end = mp_obj_malloc(testing_pipe_end_t, &testing_pipe_end_type);
+    vstr_init(&end->inbox, 64);
+    end->consumed = 0;
+    end->closed = false;
+    return end;
+}
+
+static mp_obj_t testing_pipe(void) {
+    testing_pipe_end_t *a = testing_pipe_end_new();
+    testing_pipe_end_t *b = testing_pipe_end_new();
+    a->peer = b;
+    b->peer = a;
+    mp_obj_t ends[2] = { MP_OBJ_FROM_PTR(a), MP_OBJ_FROM_PTR(b) };
+    return mp_obj_new_tuple(2, ends);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(testing_pipe_obj, testing_pipe);
+
+static const mp_rom_map_elem_t testing_pipe_end_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&mp_stream_close_obj) },
+};
+static MP_DEFINE_CONST_DICT(testing_pipe_end_locals_dict, testing_pipe_end_locals_dict_table);
+
+static const mp_stream_p_t testing_pipe_stream_p = {
+    .read = testing_pipe_read,
+    .write = testing_pipe_write,
+    .ioctl = testing_pipe_ioctl,
+};
+
+static MP_DEFINE_CONST_OBJ_TYPE(
+    testing_pipe_end_type,
+    MP_QSTR_PipeEnd,
+    MP_TYPE_FLAG_NONE,
+    protocol, &testing_pipe_stream_p,
+    locals_dict, &testing_pipe_end_locals_dict
+    );
+
+static const mp_rom_map_elem_t mp_module_mpssl_testing_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpssl_testing) },
+    { MP_ROM_QSTR(MP_QSTR_pipe), MP_ROM_PTR(&testing_pipe_obj) },
+    { MP_ROM_QSTR(MP_QSTR_fail_allocation_after), MP_ROM_PTR(&testing_fail_allocation_after_obj) },
+    { MP_ROM_QSTR(MP_QSTR_allocations), MP_ROM_PTR(&testing_allocations_obj) },
+};
+static MP_DEFINE_CONST_DICT(mp_module_mpssl_testing_globals, mp_module_mpssl_testing_globals_table);
+
+const mp_obj_module_t mp_module_mpssl_testing = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&mp_module_mpssl_testing_globals,
+};
+MP_REGISTER_MODULE(MP_QSTR__mpssl_testing, mp_module_mpssl_testing);
+
+#endif // MPSSL_TESTING
