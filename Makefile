@@ -47,24 +47,33 @@ $(DEPS)/.fetched:
 	@test -f $(MBEDTLS_SRC)/include/mbedtls/ssl.h || { echo "Mbed TLS source not found at $(MBEDTLS_SRC)"; exit 1; }
 	@mkdir -p $(DEPS) && touch $@
 
-# Our small patches to MicroPython (patches/micropython/*.patch, each
-# explained in its header), applied once to the source tree.
-MICROPY_PATCHES := $(sort $(wildcard patches/micropython/*.patch))
-MICROPY_PATCHED := $(MICROPY_SRC)/.mpssl-patched
-
-$(MICROPY_PATCHED): $(DEPS)/.fetched $(MICROPY_PATCHES)
-	@for p in $(MICROPY_PATCHES); do \
-		if patch -d $(MICROPY_SRC) -p1 -R --dry-run -s -f < $$p >/dev/null 2>&1; then \
+# Our small patches (patches/<tree>/*.patch, each explained in its header),
+# applied once to each source tree: $(call apply_patches,TREE,PATCHES).
+define apply_patches
+	@for p in $(2); do \
+		if patch -d $(1) -p1 -R --dry-run -s -f < $$p >/dev/null 2>&1; then \
 			echo "mpssl: $$p already applied"; \
 		else \
-			echo "mpssl: applying $$p"; patch -d $(MICROPY_SRC) -p1 -s -f < $$p || exit 1; \
+			echo "mpssl: applying $$p"; patch -d $(1) -p1 -s -f < $$p || exit 1; \
 		fi; \
 	done
 	@touch $@
+endef
 
-deps: $(MICROPY_PATCHED)
+MICROPY_PATCHES := $(sort $(wildcard patches/micropython/*.patch))
+MBEDTLS_PATCHES := $(sort $(wildcard patches/mbedtls/*.patch))
+MICROPY_PATCHED := $(MICROPY_SRC)/.mpssl-patched
+MBEDTLS_PATCHED := $(MBEDTLS_SRC)/.mpssl-patched
 
-build/micropython: $(MICROPY_PATCHED) $(MPSSL_SOURCES)
+$(MICROPY_PATCHED): $(DEPS)/.fetched $(MICROPY_PATCHES)
+	$(call apply_patches,$(MICROPY_SRC),$(MICROPY_PATCHES))
+
+$(MBEDTLS_PATCHED): $(DEPS)/.fetched $(MBEDTLS_PATCHES)
+	$(call apply_patches,$(MBEDTLS_SRC),$(MBEDTLS_PATCHES))
+
+deps: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED)
+
+build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES)
 	@echo "mpssl: building MicroPython $$(cat $(MICROPY_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl on Mbed TLS $$(cat $(MBEDTLS_SRC)/.debian-version 2>/dev/null)"
 	$(MAKE) -C $(MICROPY_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross
 	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(UNIX_MAKE_ARGS) \
