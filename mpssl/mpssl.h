@@ -130,6 +130,7 @@ bool mpssl_alloc_watch_failed(void);
 // ssl_testing.c (test builds only)
 #if defined(MPSSL_TESTING)
 bool mpssl_testing_alloc_allowed(void);
+void mpssl_testing_alloc_track(int delta);
 #endif
 
 #endif // MPSSL_MPSSL_H

@@ -38,6 +38,11 @@ void *mpssl_calloc(size_t nmemb, size_t size) {
     if (ptr == NULL && nmemb != 0 && size != 0) {
         mpssl_alloc_failed = true;
     }
+    #if defined(MPSSL_TESTING)
+    if (ptr != NULL) {
+        mpssl_testing_alloc_track(1);
+    }
+    #endif
     return ptr;
 }
 
@@ -50,6 +55,11 @@ bool mpssl_alloc_watch_failed(void) {
 }
 
 void mpssl_free(void *ptr) {
+    #if defined(MPSSL_TESTING)
+    if (ptr != NULL) {
+        mpssl_testing_alloc_track(-1);
+    }
+    #endif
     m_tracked_free(ptr);
 }
 

@@ -4,6 +4,8 @@
 //                              for handshakes without sockets (and fuzzing)
 //   fail_allocation_after(n) the n-th TLS allocation from now fails (0: none)
 //   allocations()           -> TLS allocations made so far
+//   live_allocations()      -> TLS allocations not yet freed (leak checks
+//                              that the conservative GC cannot blur)
 #include <string.h>
 
 #include "py/runtime.h"
@@ -18,11 +20,21 @@
 
 static size_t testing_alloc_count;
 static size_t testing_alloc_fail_at; // 0: never
+static mp_int_t testing_alloc_live;
 
 bool mpssl_testing_alloc_allowed(void) {
     ++testing_alloc_count;
     return testing_alloc_fail_at == 0 || testing_alloc_count != testing_alloc_fail_at;
 }
+
+void mpssl_testing_alloc_track(int delta) {
+    testing_alloc_live += delta;
+}
+
+static mp_obj_t testing_live_allocations(void) {
+    return mp_obj_new_int(testing_alloc_live);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(testing_live_allocations_obj, testing_live_allocations);
 
 static mp_obj_t testing_fail_allocation_after(mp_obj_t n_in) {
     mp_int_t n = mp_obj_get_int(n_in);
@@ -146,6 +158,7 @@ static const mp_rom_map_elem_t mp_module_mpssl_testing_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_pipe), MP_ROM_PTR(&testing_pipe_obj) },
     { MP_ROM_QSTR(MP_QSTR_fail_allocation_after), MP_ROM_PTR(&testing_fail_allocation_after_obj) },
     { MP_ROM_QSTR(MP_QSTR_allocations), MP_ROM_PTR(&testing_allocations_obj) },
+    { MP_ROM_QSTR(MP_QSTR_live_allocations), MP_ROM_PTR(&testing_live_allocations_obj) },
 };
 static MP_DEFINE_CONST_DICT(mp_module_mpssl_testing_globals, mp_module_mpssl_testing_globals_table);
 
