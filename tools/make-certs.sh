@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Create the certificates and keys the tests use (openssl CLI only, OpenSSL 3.0 compatible).
+#
+# usage: tools/make-certs.sh [OUTDIR]      (default: build/certs)
+#
+# Idempotent: OUTDIR/.stamp holds a checksum of this script; when it matches, nothing is done.
+# A new set is made in a scratch directory and moved into place when complete.
+# Private keys are throw-away test keys and live only under build/ (git-ignored).
+#
+# Files (NAME.crt.pem / NAME.crt.der is the certificate, NAME.key.pem / NAME.key.der the key
+# in its traditional format: SEC1 for EC, PKCS#1 for RSA; NAME.p8.pem / NAME.p8.der the same
+# key as unencrypted PKCS#8):
+#   ca               test CA, EC P-256, subject C=AU/O=mpssl/CN=mpssl test CA
+#   unknown_ca       an unrelated CA, EC P-256
+#   inter_ca         intermediate CA signed by ca
+#   server_ec        localhost + IP 127.0.0.1, EC P-256, signed by ca
+#   server_p384      same, EC P-384
+#   server_rsa       same, RSA-2048
+#   server_rsa4096   same, RSA-4096
+#   server_chain     localhost leaf signed by inter_ca; server_chain.chain.pem / .chain.der
+#                    hold leaf then inter_ca (PEM blocks / concatenated DER)
+#   server_expired   valid 2020-01-01 .. 2021-01-01
+#   server_future    valid 2040-01-01 .. 2045-01-01
+#   server_wronghost CN and SAN wronghost.example
+#   server_unknownca signed by unknown_ca
+#   client_ec, client_rsa, client_unknownca   client certificates (CN=mpssl client ...)
+#   cas.pem / cas.der        bundle: unknown_ca then ca (PEM blocks / concatenated DER)
+set -euo pipefail
+
+out=$(realpath -m "${1:-build/certs}")
+stamp=$(sha256sum "$0" | cut -d' ' -f1)
+if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
+    exit 0
+fi
+work="$out.new.$$"
+trap 'rm -rf "$work"' EXIT
+rm -rf "$work"
+mkdir -p "$work/.ca"
+cd "$work"
+
+# Validity windows (UTCTime, all before 2050).
+now_start=$(date -u -d '1 day ago' +%y%m%d%H%M%SZ)
+now_end=$(date -u -d '+10 years' +%y%m%d%H%M%SZ)
+
+cat > .ca/ca.cnf <<'EOF'
+[ ca ]
+default_ca = testca
+[ testca ]
+dir = .ca
+database = $dir/index.txt
+serial = $dir/serial
+new_certs_dir = $dir
+default_md = sha256
+policy = policy_any
+unique_subject = no
+email_in_dn = no
+[ policy_any ]
+countryName = optional
+organizationName = optional
+commonName = supplied
+[ ca_ext ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[ inter_ext ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ server_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+[ wronghost_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:wronghost.example
+[ client_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+EOF
+: > .ca/index.txt
+
+# key NAME TYPE: NAME.key.{pem,der} (SEC1 / PKCS#1) and NAME.p8.{pem,der} (PKCS#8)
+key() {
+    local name=$1 type=$2
+    case "$type" in
+        ec256) openssl ecparam -name prime256v1 -genkey -noout -out "$name.key.pem" ;;
+        ec384) openssl ecparam -name secp384r1 -genkey -noout -out "$name.key.pem" ;;
+        rsa*) openssl genrsa -traditional -out "$name.key.pem" "${type#rsa}" 2>/dev/null ;;
+    esac
+    case "$type" in
+        ec*) openssl ec -in "$name.key.pem" -outform DER -out "$name.key.der" 2>/dev/null ;;
+        rsa*) openssl rsa -in "$name.key.pem" -traditional -outform DER -out "$name.key.der" 2>/dev/null ;;
+    esac
+    openssl pkcs8 -topk8 -nocrypt -in "$name.key.pem" -out "$name.p8.pem"
+    openssl pkcs8 -topk8 -nocrypt -in "$name.key.pem" -outform DER -out "$name.p8.der"
+}
+
+# cert NAME TYPE SUBJECT ISSUER EXT [START END]: key + certificate signed by ISSUER
+# (ISSUER "self" makes a self-signed CA).
+cert() {
+    local name=$1 type=$2 subj=$3 issuer=$4 ext=$5 start=${6:-$now_start} end=${7:-$now_end}
+    local signer=(-cert "$issuer.crt.pem" -keyfile "$issuer.key.pem")
+    key "$name" "$type"
+    openssl req -new -key "$name.key.pem" -subj "$subj" -out ".ca/$name.csr"
+    [ "$issuer" = self ] && signer=(-selfsign -keyfile "$name.key.pem")
+    openssl ca -batch -notext -config .ca/ca.cnf -rand_serial "${signer[@]}" \
+        -extensions "$ext" -startdate "$start" -enddate "$end" \
+        -in ".ca/$name.csr" -out "$name.crt.pem" 2>.ca/log || { cat .ca/log >&2; exit 1; }
+    openssl x509 -in "$name.crt.pem" -outform DER -out "$name.crt.der"
+}
+
+cert ca ec256 "/C=AU/O=mpssl/CN=mpssl test CA" self ca_ext
+cert unknown_ca ec256 "/O=elsewhere/CN=unknown test CA" self ca_ext
+cert inter_ca ec256 "/O=mpssl/CN=mpssl intermediate CA" ca inter_ext
+
+cert server_ec ec256 "/O=mpssl/CN=localhost" ca server_ext
+cert server_p384 ec384 "/O=mpssl/CN=localhost" ca server_ext
+cert server_rsa rsa2048 "/O=mpssl/CN=localhost" ca server_ext
+cert server_rsa4096 rsa4096 "/O=mpssl/CN=localhost" ca server_ext
+cert server_chain ec256 "/O=mpssl/CN=localhost" inter_ca server_ext
+cert server_expired ec256 "/O=mpssl/CN=localhost" ca server_ext 200101000000Z 210101000000Z
+cert server_future ec256 "/O=mpssl/CN=localhost" ca server_ext 400101000000Z 450101000000Z
+cert server_wronghost ec256 "/O=mpssl/CN=wronghost.example" ca wronghost_ext
+cert server_unknownca ec256 "/O=mpssl/CN=localhost" unknown_ca server_ext
+
+cert client_ec ec256 "/O=mpssl/CN=mpssl client ec" ca client_ext
+cert client_rsa rsa2048 "/O=mpssl/CN=mpssl client rsa" ca client_ext
+cert client_unknownca ec256 "/O=elsewhere/CN=mpssl client unknown" unknown_ca client_ext
+
+cat server_chain.crt.pem inter_ca.crt.pem > server_chain.chain.pem
+cat server_chain.crt.der inter_ca.crt.der > server_chain.chain.der
+cat unknown_ca.crt.pem ca.crt.pem > cas.pem
+cat unknown_ca.crt.der ca.crt.der > cas.der
+
+rm -rf .ca
+echo "$stamp" > .stamp
+cd ..
+rm -rf "$out"
+mv "$work" "$out"
+echo "make-certs: wrote $out"

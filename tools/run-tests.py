@@ -1,0 +1,549 @@
+#!/usr/bin/env python3
+"""Run mpssl's tests against build/micropython.
+
+usage: python3 tools/run-tests.py [--only PATTERN] [--suite NAME ...] [--list]
+Environment: MPSSL_MICROPYTHON overrides the binary under test (default build/micropython),
+MPSSL_UPSTREAM_TESTS MicroPython's tests directory (default build/deps/micropython/tests).
+
+The test command. It creates the test certificates (tools/make-certs.sh), starts the peers the
+tests talk to on loopback (openssl s_server instances, raw-socket misbehaving peers, and an
+on-demand openssl s_client service), runs the suites in SUITES with MicroPython's own test
+runners, stops every peer, prints each failure's diff and ends with the line "N passed, N failed".
+
+What a test sees (environment):
+  MPSSL_CERTS            directory of certificates and keys (see tools/make-certs.sh), plus
+                         NAME.peercert: CPython's getpeercert() dict of NAME.crt.pem (a literal)
+  MPSSL_PORT_<PEER>      port on 127.0.0.1 of each peer in S_SERVERS and RAW_PEERS
+  MPSSL_PORT_BASE        first port a test may try to listen on (tests/ssl/_common.py:listen)
+  MPSSL_RUN              request directory of the s_client service (see SClientService)
+"""
+
+import argparse
+import ctypes
+import difflib
+import fnmatch
+import glob
+import os
+import random
+import re
+import shlex
+import shutil
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import ssl as cpython_ssl
+from typing import NamedTuple
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+MICROPYTHON = os.path.abspath(
+    os.environ.get("MPSSL_MICROPYTHON", os.path.join(BUILD, "micropython"))
+)
+CERTS = os.path.join(BUILD, "certs")
+# This run's directory (peer logs, s_client requests, failed tests' output), made by prepare()
+# under build/test-run/ so that concurrent runs do not meet; removed when every test passed.
+RUN = None
+# MicroPython's tests directory: its runners, and the upstream suites.
+UPSTREAM_TESTS = os.environ.get(
+    "MPSSL_UPSTREAM_TESTS", os.path.join(BUILD, "deps", "micropython", "tests")
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suites: what to run and with which runner. Add a row to add a suite.
+
+
+class Suite(NamedTuple):
+    name: str
+    runner: str  # "single": upstream run-tests.py; "multi": upstream run-multitests.py
+    dir: str
+    patterns: tuple  # file globs inside dir; names starting with "_" are helpers, never tests
+    # multi: -i arguments, one tuple per number of instances a test has (run-multitests.py
+    # adds plain micropython instances to the first tuple for tests with more)
+    instances: tuple = ()
+    permutations: int = 1  # multi: 2 runs both instance orders
+    default: bool = True  # run without --suite
+    binary: str = MICROPYTHON  # the MicroPython under test (e.g. a sanitizer build for a suite)
+
+
+MP_MP = ("micropython", "micropython")
+MP_CPYTHON = ("micropython", "cpython")
+MP_CPYTHON_MP = ("micropython", "cpython", "micropython")
+
+SUITES = [
+    Suite("ssl", "single", "tests/ssl", ("*.py",)),
+    Suite("multi", "multi", "tests/multi", ("*.py",), (MP_MP,)),
+    Suite("multi-cpython", "multi", "tests/multi", ("*.py",), (MP_CPYTHON,), permutations=2),
+    # Three-instance DTLS tests put a CPython lossy proxy between two MicroPythons.
+    Suite("dtls", "multi", "tests/dtls", ("*.py",), (MP_MP, MP_CPYTHON_MP)),
+    # MicroPython's own TLS tests; written for its micropython-lib ssl wrapper, run on request.
+    Suite(
+        "upstream", "single", UPSTREAM_TESTS + "/extmod", ("ssl_*.py", "tls_*.py"), default=False
+    ),
+    Suite(
+        "upstream-multi",
+        "multi",
+        UPSTREAM_TESTS + "/multi_net",
+        ("*ssl*.py", "*tls*.py"),
+        (MP_MP,),
+        default=False,
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Peers. "@name" stands for "-cert CERTS/name.crt.pem -key CERTS/name.key.pem".
+
+# MPSSL_PORT_<NAME>: `openssl s_server -rev` (echoes each line reversed) with these options.
+S_SERVERS = {
+    "TLS12_EC": "-tls1_2 @server_ec",
+    "TLS13_EC": "-tls1_3 @server_ec",
+    "TLS12_RSA": "-tls1_2 @server_rsa",
+    "TLS13_RSA": "-tls1_3 @server_rsa",
+    "TLS13_P384": "-tls1_3 @server_p384",
+    "TLS12_RSA4096": "-tls1_2 @server_rsa4096",
+    "TLS12_X25519": "-tls1_2 @server_ec -groups X25519",
+    "TLS13_P384_GROUP": "-tls1_3 @server_ec -groups P-384",
+    "TLS12_EC_CHACHA": "-tls1_2 @server_ec -cipher ECDHE-ECDSA-CHACHA20-POLY1305",
+    "TLS12_EC_AES256CBC": "-tls1_2 @server_ec -cipher ECDHE-ECDSA-AES256-SHA384",
+    "TLS12_RSA_AES128CBC": "-tls1_2 @server_rsa -cipher ECDHE-RSA-AES128-SHA256",
+    "TLS12_RSA_AES256GCM": "-tls1_2 @server_rsa -cipher ECDHE-RSA-AES256-GCM-SHA384",
+    "TLS13_CHACHA": "-tls1_3 @server_ec -ciphersuites TLS_CHACHA20_POLY1305_SHA256",
+    "TLS13_AES128": "-tls1_3 @server_rsa -ciphersuites TLS_AES_128_GCM_SHA256",
+    "CHAIN": "-tls1_3 @server_chain -cert_chain CERTS/inter_ca.crt.pem",
+    "EXPIRED": "@server_expired",
+    "FUTURE": "@server_future",
+    "WRONGHOST": "@server_wronghost",
+    "UNKNOWNCA": "@server_unknownca",
+    "CLIENTAUTH12": "-tls1_2 @server_ec -Verify 1 -verify_return_error -CAfile CERTS/ca.crt.pem",
+    "CLIENTAUTH13": "-tls1_3 @server_ec -Verify 1 -verify_return_error -CAfile CERTS/ca.crt.pem",
+}
+
+
+class _GarbagePeer(socketserver.BaseRequestHandler):
+    # Reads the ClientHello and answers with bytes that are not a TLS record.
+    def handle(self):
+        self.request.recv(4096)
+        self.request.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\nthis is not TLS\r\n")
+
+
+class _HangupPeer(socketserver.BaseRequestHandler):
+    # Reads the ClientHello and closes the connection: a peer that dies mid-handshake.
+    def handle(self):
+        self.request.recv(4096)
+
+
+# MPSSL_PORT_<NAME>: raw-socket peers served by threads of this process.
+RAW_PEERS = {"GARBAGE": _GarbagePeer, "HANGUP": _HangupPeer}
+
+# `openssl s_client` variants a test can ask for through the s_client service.
+S_CLIENTS = {
+    "tls12": "-tls1_2",
+    "tls13": "-tls1_3",
+    "tls12_chacha": "-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305",
+    "tls12_rsa_aes128gcm": "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256",
+    "tls13_aes128": "-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256",
+    "tls13_cert_ec": "-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256 @client_ec",
+    "tls12_cert_rsa": "-tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384 @client_rsa",
+    "tls13_cert_unknownca": "-tls1_3 @client_unknownca",
+}
+S_CLIENT_COMMON = (
+    "-servername localhost -verify_hostname localhost -CAfile CERTS/ca.crt.pem"
+    " -verify_return_error -brief -ign_eof"  # -ign_eof: read on until the server closes
+)
+# What the service reports of s_client's -brief summary (its "Key: value" lines on stderr).
+S_CLIENT_REPORTS = ("Protocol version", "Ciphersuite", "Verification", "Verification error")
+S_CLIENT_INPUT = b"hello from s_client\n"
+
+
+def openssl_args(options):
+    args = []
+    for word in shlex.split(options.replace("CERTS/", CERTS + "/")):
+        if word.startswith("@"):
+            name = os.path.join(CERTS, word[1:])
+            args += ["-cert", name + ".crt.pem", "-key", name + ".key.pem"]
+        else:
+            args.append(word)
+    return args
+
+
+def die_with_parent():
+    # Runs in the child before exec: get SIGTERM when this harness dies, however it dies.
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def spawn(args, **kwargs):
+    return subprocess.Popen(args, preexec_fn=die_with_parent, **kwargs)
+
+
+class SClientService:
+    """Runs `openssl s_client` on request, for tests whose server is ours.
+
+    A test listens, then writes RUN/<id>.req holding "VARIANT PORT" (written to .tmp and
+    renamed). The service runs s_client VARIANT against 127.0.0.1:PORT with S_CLIENT_INPUT on
+    its stdin, and answers with RUN/<id>.out: a dict literal with s_client's exit code, the
+    protocol, cipher and verification it reported, and the bytes it received.
+    """
+
+    def __init__(self):
+        self.stopping = threading.Event()
+        self.procs = set()
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self):
+        while not self.stopping.wait(0.02):
+            for req in glob.glob(os.path.join(RUN, "*.req")):
+                taken = req[: -len(".req")] + ".taken"
+                os.rename(req, taken)
+                threading.Thread(target=self.serve, args=(taken,), daemon=True).start()
+
+    def serve(self, taken):
+        with open(taken) as f:
+            variant, port = f.read().split()
+        result = {"rc": None, "received": b""}
+        if variant not in S_CLIENTS:
+            result["error"] = "unknown s_client variant " + variant
+        else:
+            args = ["openssl", "s_client", "-connect", "127.0.0.1:" + port]
+            args += openssl_args(S_CLIENT_COMMON + " " + S_CLIENTS[variant])
+            proc = spawn(
+                args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            with self.lock:
+                self.procs.add(proc)
+            try:
+                out, err = proc.communicate(S_CLIENT_INPUT, timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+            with self.lock:
+                self.procs.discard(proc)
+            result["rc"] = proc.returncode
+            result["received"] = out
+            for line in err.decode(errors="replace").splitlines():
+                key, _, value = line.partition(": ")
+                if key in S_CLIENT_REPORTS:
+                    result[key.lower().replace(" ", "_")] = value
+        out_name = taken[: -len(".taken")] + ".out"
+        with open(out_name + ".tmp", "w") as f:
+            f.write(repr(result))
+        os.rename(out_name + ".tmp", out_name)
+        os.remove(taken)
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
+        with self.lock:
+            for proc in self.procs:
+                proc.kill()
+
+
+class Peers:
+    """Every peer process and thread the tests use; a context manager that always stops them."""
+
+    def __init__(self):
+        self.procs = []
+        self.servers = []
+        self.sclient = None
+        self.env = {}
+
+    def __enter__(self):
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        logs = {}
+        for name, options in S_SERVERS.items():
+            logs[name] = os.path.join(RUN, "s_server-%s.log" % name)
+            args = ["openssl", "s_server", "-accept", "127.0.0.1:0", "-rev"]
+            args += openssl_args(options)
+            with open(logs[name], "wb") as log:
+                proc = spawn(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            self.procs.append((name, proc))
+        for name, handler in RAW_PEERS.items():
+            server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+            self.env["MPSSL_PORT_" + name] = str(server.server_address[1])
+        self.sclient = SClientService()
+        deadline = time.monotonic() + 10
+        for name, proc in self.procs:
+            self.env["MPSSL_PORT_" + name] = wait_for_accept(name, proc, logs[name], deadline)
+        self.env["MPSSL_PORT_BASE"] = str(free_port_base())
+
+    def stop(self):
+        if self.sclient:
+            self.sclient.stop()
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+        for _, proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for _, proc in self.procs:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def wait_for_accept(name, proc, log, deadline):
+    # s_server prints "ACCEPT 127.0.0.1:PORT" once it listens on the port it was given (0: any).
+    while time.monotonic() < deadline:
+        with open(log) as f:
+            m = re.search(r"^ACCEPT 127\.0\.0\.1:(\d+)$", f.read(), re.M)
+        if m:
+            return m.group(1)
+        if proc.poll() is not None:
+            break
+        time.sleep(0.02)
+    with open(log) as f:
+        raise RuntimeError("s_server %s did not start:\n%s" % (name, f.read()))
+
+
+def free_port_base(span=200):
+    # A run of ports below the kernel's ephemeral range with no listener at its start; tests
+    # try ports upward from it until one binds (MicroPython sockets cannot say which port 0 got).
+    for _ in range(50):
+        base = random.randrange(20000, 32000 - span)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", base))
+                return base
+            except OSError:
+                pass
+    raise RuntimeError("no free port range found")
+
+
+# ---------------------------------------------------------------------------------------------
+# Running suites with MicroPython's runners and reading their results.
+
+
+class Result(NamedTuple):
+    test: str
+    status: str  # "pass", "FAIL" or "skip"
+    detail: str = ""
+
+
+def suite_files(suite, only):
+    base = os.path.join(ROOT, suite.dir)
+    files = sorted({f for p in suite.patterns for f in glob.glob(os.path.join(base, p))})
+    files = [f for f in files if not os.path.basename(f).startswith("_")]
+    if only:
+        files = [f for f in files if fnmatch.fnmatch(os.path.relpath(f, ROOT), "*%s*" % only)]
+    return [os.path.relpath(f, ROOT) for f in files]
+
+
+def run_runner(args, env, on_line):
+    """Run a MicroPython test runner, passing each output line to on_line.
+
+    Returns its exit code and its last lines (to show if it stopped before reporting every test).
+    """
+    tail = []
+    proc = spawn(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for raw in proc.stdout:
+        line = raw.decode(errors="replace").rstrip("\n")
+        tail = (tail + [line])[-30:]
+        on_line(line)
+    return proc.wait(), "\n".join(tail)
+
+
+def run_single(suite, files, env):
+    result_dir = os.path.join(RUN, "results", suite.name)
+    results = []
+
+    def on_line(line):
+        m = re.match(r"(pass|FAIL|skip) +(\S+)", line)
+        if m:
+            report(Result(m.group(2), m.group(1)), results)
+
+    args = [sys.executable, os.path.join(UPSTREAM_TESTS, "run-tests.py"), "-r", result_dir]
+    rc, tail = run_runner(args + files, env, on_line)
+    # The runner writes a failed test's .exp and .out after announcing it: diff them now.
+    for i, r in enumerate(results):
+        if r.status == "FAIL":
+            base = os.path.join(
+                result_dir, r.test.replace("..", "_").replace("./", "").replace("/", "_")
+            )
+            results[i] = r._replace(detail=diff_files(base + ".exp", base + ".out"))
+    return results, rc, tail
+
+
+def run_multi(suite, files, env):
+    results = []
+    current = []  # [test, status, detail lines] of the test whose output is being read
+
+    def finish():
+        if current:
+            report(Result(current[0], current[1], "\n".join(current[2])), results)
+            current.clear()
+
+    def on_line(line):
+        m = re.match(r"(\S+\.py) on (\S+): (pass|FAIL|skip)$", line)
+        if m:
+            finish()
+            current.extend(["%s [%s]" % (m.group(1), m.group(2)), m.group(3), []])
+        elif re.match(r"\d+ tests (performed|passed|skipped|failed)", line):
+            finish()
+        elif current:
+            current[2].append(line)
+
+    # One run per instance count: run-multitests.py broadcasts to every instance it created,
+    # including ones a test with fewer instances never started.
+    rc, tail = 0, ""
+    for count in sorted(set(map(instance_count, files))):
+        group = [f for f in files if instance_count(f) == count]
+        instances = next((i for i in suite.instances if len(i) == count), suite.instances[0])
+        args = [sys.executable, os.path.join(UPSTREAM_TESTS, "run-multitests.py")]
+        args += ["-p", str(suite.permutations)]
+        for instance in instances:
+            args += ["-i", instance]
+        group_rc, tail = run_runner(args + group, env, on_line)
+        finish()
+        rc = rc or group_rc
+    return results, rc, tail
+
+
+def instance_count(test):
+    with open(os.path.join(ROOT, test)) as f:
+        return 1 + max(
+            map(int, re.findall(r"^def instance(\d+)\(\):", f.read(), re.M)), default=-1
+        )
+
+
+RUNNERS = {"single": run_single, "multi": run_multi}
+
+
+def diff_files(expected, got):
+    def lines(path):
+        try:
+            with open(path, errors="replace") as f:
+                return f.read().splitlines(keepends=True)
+        except FileNotFoundError:
+            return []
+
+    return "".join(difflib.unified_diff(lines(expected), lines(got), "expected", "got"))
+
+
+def report(result, results):
+    results.append(result)
+    print("%-4s %s" % (result.status, result.test), flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def write_peercert_expectations():
+    # NAME.peercert: what CPython's SSLSocket.getpeercert() returns for NAME.crt.pem.
+    for pem in glob.glob(os.path.join(CERTS, "*.crt.pem")):
+        decoded = cpython_ssl._ssl._test_decode_cert(pem)
+        name = pem[: -len(".crt.pem")] + ".peercert"
+        with open(name + ".%d" % os.getpid(), "w") as f:
+            f.write(repr(decoded) + "\n")
+        os.replace(f.name, name)  # whole, for tests of a concurrent run
+
+
+def prepare():
+    global RUN
+    subprocess.run([os.path.join(ROOT, "tools", "make-certs.sh"), CERTS], check=True)
+    write_peercert_expectations()
+    runs = os.path.join(BUILD, "test-run")
+    os.makedirs(runs, exist_ok=True)
+    for old in sorted(glob.glob(os.path.join(runs, "run-*")), key=os.path.getmtime)[:-4]:
+        shutil.rmtree(old, ignore_errors=True)  # keep the last failed runs' logs, not all
+    RUN = tempfile.mkdtemp(prefix="run-", dir=runs)
+
+
+def test_env(peers, suite):
+    env = dict(os.environ)
+    env.update(peers.env)
+    env["MPSSL_CERTS"] = CERTS
+    env["MPSSL_RUN"] = RUN
+    env["MICROPY_MICROPYTHON"] = suite.binary
+    env["MICROPY_CPYTHON3"] = sys.executable
+    env["PYTHONUNBUFFERED"] = "1"  # keeps the runners' output and their diff tool's in order
+    return env
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Run mpssl's tests against build/micropython.")
+    parser.add_argument(
+        "--only", metavar="PATTERN", help="tests whose path contains PATTERN (glob)"
+    )
+    parser.add_argument("--suite", action="append", choices=[s.name for s in SUITES])
+    parser.add_argument("--list", action="store_true", help="list the selected tests and exit")
+    args = parser.parse_args()
+
+    suites = [s for s in SUITES if (s.name in args.suite if args.suite else s.default)]
+    selected = [(s, suite_files(s, args.only)) for s in suites]
+    selected = [(s, files) for s, files in selected if files]
+    if args.list:
+        for suite, files in selected:
+            print("\n".join("%s: %s" % (suite.name, f) for f in files))
+        return 0
+
+    missing = sorted({s.binary for s, _ in selected if not os.access(s.binary, os.X_OK)})
+    if missing:
+        names = ", ".join(os.path.relpath(b, ROOT) for b in missing)
+        print("run-tests: %s not found: run make first" % names)
+        print("0 passed, 0 failed")
+        return 2
+
+    # SIGTERM/SIGHUP unwind like Ctrl-C, so the peers are stopped on every way out.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.default_int_handler)
+
+    results, broken = [], []
+    started = time.monotonic()
+    try:
+        prepare()
+        with Peers() as peers:
+            for suite, files in selected:
+                print("== suite %s (%d files)" % (suite.name, len(files)), flush=True)
+                env = test_env(peers, suite)
+                suite_results, rc, tail = RUNNERS[suite.runner](suite, files, env)
+                results += suite_results
+                complete = len(suite_results) == len(files) * suite.permutations
+                if not complete or (rc != 0 and all(r.status != "FAIL" for r in suite_results)):
+                    detail = "runner exited with %d after %d results; its last lines:\n%s"
+                    detail %= (rc, len(suite_results), tail)
+                    broken.append(Result("suite " + suite.name, "FAIL", detail))
+    except (Exception, KeyboardInterrupt):
+        broken.append(Result("run-tests", "FAIL", traceback.format_exc()))
+
+    failed = [r for r in results if r.status == "FAIL"] + broken
+    passed = [r for r in results if r.status == "pass"]
+    skipped = [r for r in results if r.status == "skip"]
+    for r in failed:
+        print("\n---- FAIL %s\n%s" % (r.test, r.detail.rstrip()))
+    print()
+    if RUN and failed:
+        print("peer logs and test output: %s" % os.path.relpath(RUN, ROOT))
+    elif RUN:
+        shutil.rmtree(RUN)
+    if skipped:
+        print("skipped: " + " ".join(r.test for r in skipped))
+    print("time: %.0f s" % (time.monotonic() - started))
+    print("%d passed, %d failed" % (len(passed), len(failed)))
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
