@@ -30,16 +30,14 @@ static mp_obj_t mod_ssl_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_
     mp_obj_t key = args[ARG_key].u_obj;
     mp_obj_t cert = args[ARG_cert].u_obj;
     if (key != mp_const_none || cert != mp_const_none) {
-        if (key == mp_const_none || cert == mp_const_none) {
-            mp_raise_ValueError(MP_ERROR_TEXT("key and cert go together"));
-        }
+        // One without the other fails there with a TypeError.
         mpssl_load_cert_chain(MP_OBJ_TO_PTR(context), cert, key);
     }
     if (args[ARG_cadata].u_obj != mp_const_none) {
         mpssl_load_ca_certs(MP_OBJ_TO_PTR(context), mp_const_none, args[ARG_cadata].u_obj);
     }
     mp_store_attr(context, MP_QSTR_verify_mode, MP_OBJ_NEW_SMALL_INT(args[ARG_cert_reqs].u_int));
-    return mpssl_socket_new(MP_OBJ_TO_PTR(context), pos_args[0], server_side, args[ARG_do_handshake].u_bool,
+    return mpssl_socket_new(MP_OBJ_TO_PTR(context), pos_args[0], args[ARG_do_handshake].u_bool,
         args[ARG_server_hostname].u_obj, mp_const_none);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(mod_ssl_wrap_socket_obj, 1, mod_ssl_wrap_socket);

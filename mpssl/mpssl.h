@@ -82,6 +82,7 @@ typedef struct _mp_obj_ssl_socket_t {
     uint8_t state;            // ssl_socket_state_t
     uint8_t poll_mask;        // the direction the handshake waits for, if not the caller's
     bool peer_closed;         // close_notify or EOF seen: reads return b''
+    bool handshake_driven;    // a read, write or handshake call has run it
 } mp_obj_ssl_socket_t;
 
 extern const mp_obj_type_t mpssl_context_type;
@@ -92,8 +93,10 @@ extern const mp_obj_type_t mpssl_socket_type;
 mp_obj_t mpssl_context_new(int protocol, int default_verify_mode);
 
 // ssl_socket.c
-mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool server_side,
-    bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id);
+// The context's protocol decides which end this is; server_side is only
+// accepted by wrap_socket() for compatibility.
+mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_handshake,
+    mp_obj_t server_hostname, mp_obj_t client_id);
 
 // ssl_io.c: the glue between Mbed TLS and the wrapped MicroPython stream.
 void mpssl_io_attach(mp_obj_ssl_socket_t *self);

@@ -93,33 +93,46 @@ static int ssl_parse_certs(mbedtls_x509_crt *chain, const ssl_material_t *materi
     return 0;
 }
 
-void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj_t keyfile) {
-    ssl_material_t cert_data;
-    ssl_material_t key_data;
-    ssl_material_get(&cert_data, certfile, "certfile");
-    ssl_material_get(&key_data, keyfile, "keyfile");
+// Frees what load_cert_chain parsed and raises: ENOMEM if an allocation
+// failed on the way (the parsers cannot tell), else the ValueError.
+NORETURN static void ssl_key_pair_fail(mbedtls_x509_crt *chain, mbedtls_pk_context *key, mp_rom_error_text_t message) {
+    mbedtls_pk_free(key);
+    mbedtls_x509_crt_free(chain);
+    mpssl_raise_if_out_of_memory();
+    mp_raise_ValueError(message);
+}
 
-    // Parse into fresh structures: on any failure the context keeps what it had.
+void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj_t keyfile) {
+    // Parse into fresh structures: on any failure the context keeps what it
+    // had. The key goes first, as upstream's order of errors has it.
     mbedtls_x509_crt chain;
     mbedtls_pk_context key;
     mbedtls_x509_crt_init(&chain);
     mbedtls_pk_init(&key);
-    mp_rom_error_text_t failure = NULL;
     mpssl_alloc_watch_start();
-    if (ssl_parse_certs(&chain, &cert_data) != 0) {
-        failure = MP_ERROR_TEXT("invalid cert");
-    } else if (mbedtls_pk_parse_key(&key, key_data.buf, key_data.len, NULL, 0, mpssl_rng, NULL) != 0) {
-        failure = MP_ERROR_TEXT("invalid key");
-    } else if (mbedtls_pk_check_pair(&chain.pk, &key, mpssl_rng, NULL) != 0) {
-        failure = MP_ERROR_TEXT("key does not match the certificate");
-    }
+    ssl_material_t key_data;
+    ssl_material_get(&key_data, keyfile, "keyfile");
+    int ret = mbedtls_pk_parse_key(&key, key_data.buf, key_data.len, NULL, 0, mpssl_rng, NULL);
     ssl_material_wipe(&key_data);
-    ssl_material_wipe(&cert_data);
-    if (failure != NULL) {
+    if (ret != 0) {
+        ssl_key_pair_fail(&chain, &key, MP_ERROR_TEXT("invalid key"));
+    }
+    ssl_material_t cert_data;
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        ssl_material_get(&cert_data, certfile, "certfile");
+        nlr_pop();
+    } else {
         mbedtls_pk_free(&key);
-        mbedtls_x509_crt_free(&chain);
-        mpssl_raise_if_out_of_memory();
-        mp_raise_ValueError(failure);
+        nlr_jump(nlr.ret_val);
+    }
+    ret = ssl_parse_certs(&chain, &cert_data);
+    m_del(byte, cert_data.buf, cert_data.len + 1);
+    if (ret != 0) {
+        ssl_key_pair_fail(&chain, &key, MP_ERROR_TEXT("invalid cert"));
+    }
+    if (mbedtls_pk_check_pair(&chain.pk, &key, mpssl_rng, NULL) != 0) {
+        ssl_key_pair_fail(&chain, &key, MP_ERROR_TEXT("key does not match the certificate"));
     }
 
     // Mbed TLS keeps pointers to own_chain and own_key; a second call
@@ -130,7 +143,7 @@ void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj
     self->own_chain = chain;
     self->own_key = key;
     if (first) {
-        int ret = mbedtls_ssl_conf_own_cert(&self->conf, &self->own_chain, &self->own_key);
+        ret = mbedtls_ssl_conf_own_cert(&self->conf, &self->own_chain, &self->own_key);
         if (ret != 0) {
             mpssl_raise(ret, 0);
         }
@@ -141,8 +154,11 @@ void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t c
     if ((cafile == mp_const_none) == (cadata == mp_const_none)) {
         mp_raise_ValueError(MP_ERROR_TEXT("give exactly one of cafile and cadata"));
     }
+    // Upstream's load_verify_locations(cadata) takes the data as its first
+    // argument: bytes there are data, as in load_cert_chain.
     if (cafile != mp_const_none && !mp_obj_is_str(cafile)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("cafile must be a path (str)"));
+        cadata = cafile;
+        cafile = mp_const_none;
     }
     ssl_material_t material;
     ssl_material_get(&material, cafile != mp_const_none ? cafile : cadata, "cadata");

@@ -65,7 +65,7 @@ static bool ssl_cipher_is_tls13(int id) {
 }
 
 void mpssl_ciphers_set(mp_obj_ssl_context_t *self, mp_obj_t names) {
-    if (!mp_obj_is_type(names, &mp_type_list) && !mp_obj_is_type(names, &mp_type_tuple)) {
+    if (!mp_obj_is_type(names, &mp_type_list)) {
         mp_raise_ValueError(MP_ERROR_TEXT("set_ciphers expects a list of cipher suite names"));
     }
     size_t count;

@@ -27,6 +27,23 @@ static void ssl_context_set_verify_mode(mp_obj_ssl_context_t *self, mp_int_t mod
     mbedtls_ssl_conf_authmode(&self->conf, authmode);
 }
 
+// Signature algorithms offered and accepted, in order of preference. RSA
+// PKCS#1 v1.5 comes before PSS: a TLS 1.2 server such as OpenSSL picks the
+// first one it shares, and Mbed TLS 3.6's TLS 1.2 client rejects the PSS
+// signature it itself offered (Mbed TLS issue 10668). TLS 1.3 uses only the
+// PSS entries for RSA handshake signatures. No SHA-1.
+static const uint16_t ssl_context_sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_NONE
+};
+
 static void ssl_context_free(mp_obj_ssl_context_t *self) {
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
     mbedtls_ssl_cookie_free(&self->cookies);
@@ -77,6 +94,7 @@ mp_obj_t mpssl_context_new(int protocol, int default_verify_mode) {
         mpssl_raise(ret, 0);
     }
     mbedtls_ssl_conf_rng(&self->conf, mpssl_rng, NULL);
+    mbedtls_ssl_conf_sig_algs(&self->conf, ssl_context_sig_algs);
     #if defined(MBEDTLS_SSL_PROTO_DTLS)
     // DTLS flights are resent after 1 s, doubling up to 8 s: a handshake
     // that cannot complete fails with ETIMEDOUT after about 15 s.
@@ -154,6 +172,8 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t names) {
 static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_ciphers_obj, ssl_context_set_ciphers);
 
 static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    // server_side is accepted, as upstream and CPython code passes it, but
+    // the context's protocol decides which end this is.
     enum { ARG_server_side, ARG_do_handshake_on_connect, ARG_server_hostname, ARG_client_id };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_server_side, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false} },
@@ -163,8 +183,8 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
-    return mpssl_socket_new(ssl_context_get(pos_args[0]), pos_args[1], args[ARG_server_side].u_bool,
-        args[ARG_do_handshake_on_connect].u_bool, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+    return mpssl_socket_new(ssl_context_get(pos_args[0]), pos_args[1], args[ARG_do_handshake_on_connect].u_bool,
+        args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj, 2, ssl_context_wrap_socket);
 

@@ -36,11 +36,7 @@ static bool ssl_io_is_dtls(mp_obj_ssl_socket_t *self) {
 // "would block" and the caller gets ETIMEDOUT (see ssl_socket.c).
 static int ssl_io_stream_error(mp_obj_ssl_socket_t *self, int err, int want, int failed) {
     self->sock_errno = err;
-    if (mp_is_nonblocking_error(err) || err == MP_ETIMEDOUT) {
-        self->poll_mask = want == MBEDTLS_ERR_SSL_WANT_READ ? MP_STREAM_POLL_RD : MP_STREAM_POLL_WR;
-        return want;
-    }
-    return failed;
+    return mp_is_nonblocking_error(err) || err == MP_ETIMEDOUT ? want : failed;
 }
 
 // Writes out what is held back in the flight. 0 when all of it has left.
@@ -144,7 +140,6 @@ static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
         return ret;
     }
     if (ssl_io_dtls_timer_running(self) && !ssl_io_stream_ready(self, MP_STREAM_POLL_RD)) {
-        self->poll_mask = MP_STREAM_POLL_RD;
         return MBEDTLS_ERR_SSL_WANT_READ;
     }
     int err;

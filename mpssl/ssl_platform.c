@@ -144,6 +144,7 @@ void mpssl_platform_init(void) {
     if (mpssl_platform_ready) {
         return;
     }
+    mpssl_alloc_watch_start();
     mbedtls_entropy_init(&mpssl_entropy);
     mbedtls_ctr_drbg_init(&mpssl_drbg);
     static const char personalisation[] = "mpssl";
@@ -158,6 +159,9 @@ void mpssl_platform_init(void) {
             : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
     }
     #endif
+    if (ret != 0 && mpssl_alloc_watch_failed()) {
+        ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
     if (ret != 0) {
         mbedtls_ctr_drbg_free(&mpssl_drbg);
         mbedtls_entropy_free(&mpssl_entropy);

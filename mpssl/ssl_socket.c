@@ -45,6 +45,8 @@ static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
         ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
     ssl_socket_alert_peer(self, ret);
+    // Mbed TLS's alert may sit in the held-back flight: send it (best effort).
+    mpssl_io_flush(self);
     uint32_t result = mbedtls_ssl_get_verify_result(&self->ssl);
     if (result != (uint32_t)-1) {
         self->verify_flags |= result;
@@ -77,7 +79,7 @@ static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32
         nlr_pop();
         if (verdict != 0) {
             self->verify_flags |= MBEDTLS_X509_BADCERT_OTHER;
-            return (int)verdict;
+            return MBEDTLS_ERR_X509_FATAL_ERROR;
         }
     }
     bool server = context->protocol & MPSSL_PROTOCOL_SERVER;
@@ -97,6 +99,7 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
     if (self->state == SSL_SOCKET_FAILED) {
         return self->error;
     }
+    self->handshake_driven = true;
     int ret = mbedtls_ssl_handshake(&self->ssl);
     if (ret == 0) {
         // The last flight stays held back for the first write (ssl_io.c).
@@ -151,9 +154,13 @@ static int ssl_socket_errcode(mp_obj_ssl_socket_t *self) {
 }
 
 // Common tail of read and write: a WANT code means "try again"; anything
-// else fails the socket for good.
-static mp_uint_t ssl_socket_stream_error(mp_obj_ssl_socket_t *self, int ret, int *errcode) {
+// else fails the socket for good. A read that must first write (or a write
+// that must first read) tells poll to watch that other direction.
+static mp_uint_t ssl_socket_stream_error(mp_obj_ssl_socket_t *self, int ret, int own_want, int *errcode) {
     if (ssl_socket_is_want(ret)) {
+        if (ret != own_want) {
+            self->poll_mask = ret == MBEDTLS_ERR_SSL_WANT_READ ? MP_STREAM_POLL_RD : MP_STREAM_POLL_WR;
+        }
         *errcode = ssl_socket_timed_out(self, ret) ? MP_ETIMEDOUT : MP_EAGAIN;
         return MP_STREAM_ERROR;
     }
@@ -166,7 +173,7 @@ static mp_uint_t ssl_socket_stream_error(mp_obj_ssl_socket_t *self, int ret, int
 
 // Opens the way for a read or write: true when open, else false with the
 // errcode the stream callback must report (EBADF once closed).
-static bool ssl_socket_ready(mp_obj_ssl_socket_t *self, int *errcode) {
+static bool ssl_socket_ready(mp_obj_ssl_socket_t *self, int own_want, int *errcode) {
     ssl_socket_begin_io(self);
     if (self->state == SSL_SOCKET_CLOSED) {
         *errcode = MP_EBADF;
@@ -174,7 +181,7 @@ static bool ssl_socket_ready(mp_obj_ssl_socket_t *self, int *errcode) {
     }
     int ret = ssl_socket_advance(self);
     if (ret != 0) {
-        ssl_socket_stream_error(self, ret, errcode);
+        ssl_socket_stream_error(self, ret, own_want, errcode);
         return false;
     }
     return true;
@@ -182,7 +189,7 @@ static bool ssl_socket_ready(mp_obj_ssl_socket_t *self, int *errcode) {
 
 static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
-    if (!ssl_socket_ready(self, errcode)) {
+    if (!ssl_socket_ready(self, MBEDTLS_ERR_SSL_WANT_READ, errcode)) {
         return MP_STREAM_ERROR;
     }
     if (self->peer_closed) {
@@ -208,19 +215,19 @@ static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t s
         self->peer_closed = true;
         return 0;
     }
-    return ssl_socket_stream_error(self, ret, errcode);
+    return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_READ, errcode);
 }
 
 static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
-    if (!ssl_socket_ready(self, errcode)) {
+    if (!ssl_socket_ready(self, MBEDTLS_ERR_SSL_WANT_WRITE, errcode)) {
         return MP_STREAM_ERROR;
     }
     int ret = mbedtls_ssl_write(&self->ssl, buf, size);
     if (ret >= 0) {
         return ret;
     }
-    return ssl_socket_stream_error(self, ret, errcode);
+    return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_WRITE, errcode);
 }
 
 // Sends close_notify (best effort: the peer may be gone), frees the TLS
@@ -246,8 +253,10 @@ static mp_uint_t ssl_socket_poll(mp_obj_ssl_socket_t *self, uintptr_t flags, int
     if (self->state == SSL_SOCKET_CLOSED) {
         return MP_STREAM_POLL_NVAL;
     }
-    if (self->state == SSL_SOCKET_FAILED || mpssl_io_timer_expired(self)) {
-        // The next call reports the error, or retransmits.
+    if (self->state == SSL_SOCKET_FAILED || mpssl_io_timer_expired(self)
+        || (self->state == SSL_SOCKET_HANDSHAKING && !self->handshake_driven)) {
+        // The next call reports the error, retransmits, or starts the
+        // handshake (asyncio polls before its first read).
         return flags & rdwr;
     }
     if (mpssl_io_flight_pending(self) && mpssl_io_flush(self) == MBEDTLS_ERR_SSL_WANT_WRITE) {
@@ -295,16 +304,10 @@ static const mp_stream_p_t ssl_socket_stream_p = {
     .ioctl = ssl_socket_ioctl,
 };
 
-mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool server_side,
-    bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id) {
+mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id) {
     mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     bool server = context->protocol & MPSSL_PROTOCOL_SERVER;
     bool dtls = context->protocol & MPSSL_PROTOCOL_DTLS;
-    if (server_side != server) {
-        mp_raise_ValueError(server
-            ? MP_ERROR_TEXT("a server context needs server_side=True")
-            : MP_ERROR_TEXT("a client context cannot wrap with server_side=True"));
-    }
     if (!server && server_hostname == mp_const_none && context->verify_mode != MPSSL_CERT_NONE) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname"));
     }
@@ -329,6 +332,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool ser
     self->state = SSL_SOCKET_HANDSHAKING;
     self->poll_mask = 0;
     self->peer_closed = false;
+    self->handshake_driven = false;
 
     mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_setup(&self->ssl, &context->conf);
@@ -436,8 +440,13 @@ static mp_obj_ssl_socket_t *ssl_socket_open_or_raise(mp_obj_t self_in) {
     return self;
 }
 
-static mp_obj_t ssl_socket_getpeercert(size_t n_args, const mp_obj_t *args) {
-    mp_obj_ssl_socket_t *self = ssl_socket_open_or_raise(args[0]);
+static mp_obj_t ssl_socket_getpeercert(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_binary_form, MP_ARG_BOOL, {.u_bool = false} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    mp_obj_ssl_socket_t *self = ssl_socket_open_or_raise(pos_args[0]);
     if (self->state != SSL_SOCKET_OPEN) {
         mp_raise_ValueError(MP_ERROR_TEXT("handshake not done yet"));
     }
@@ -445,12 +454,12 @@ static mp_obj_t ssl_socket_getpeercert(size_t n_args, const mp_obj_t *args) {
     if (peer == NULL) {
         return mp_const_none;
     }
-    if (n_args > 1 && mp_obj_is_true(args[1])) {
+    if (args[0].u_bool) {
         return mp_obj_new_bytes(peer->raw.p, peer->raw.len);
     }
     return mpssl_cert_to_dict(peer);
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_getpeercert_obj, 1, 2, ssl_socket_getpeercert);
+static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_socket_getpeercert_obj, 1, ssl_socket_getpeercert);
 
 static mp_obj_t ssl_socket_cipher(mp_obj_t self_in) {
     mp_obj_ssl_socket_t *self = ssl_socket_open_or_raise(self_in);
