@@ -42,6 +42,13 @@
 #undef MBEDTLS_SHA384_C
 #undef MBEDTLS_SHA512_C
 
+// The preference list names only the two suites left (the base list names
+// suites this profile compiles out, which get_ciphers() would show).
+#undef MBEDTLS_SSL_CIPHERSUITES
+#define MBEDTLS_SSL_CIPHERSUITES \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, \
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+
 // DER only: no PEM parser, no Base64.
 #undef MBEDTLS_PEM_PARSE_C
 #undef MBEDTLS_BASE64_C
@@ -67,5 +74,12 @@
 // some speed.
 #define MBEDTLS_ECP_WINDOW_SIZE 2
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
+
+// Records this end sends carry at most 2 KiB (the base config allows 4):
+// 2 KiB less per connection. Our certificate chain must fit in one such
+// record (a P-256 leaf and intermediate take about 1 KiB). Records received
+// stay at the 16 KiB any peer may send (MPSSL_IN_CONTENT_LEN).
+#undef MBEDTLS_SSL_OUT_CONTENT_LEN
+#define MBEDTLS_SSL_OUT_CONTENT_LEN 2048
 
 #endif // MPSSL_MBEDTLS_PROFILE_SMALL_H
