@@ -168,6 +168,11 @@ void mpssl_free(void *ptr);
 // Readable messages for errors our own table does not name.
 #define MBEDTLS_ERROR_C
 
+// A profile (MPSSL_PROFILE=small|full in the build) trims or extends this.
+#if defined(MPSSL_PROFILE_HEADER)
+#include MPSSL_PROFILE_HEADER
+#endif
+
 #if defined(MPSSL_MBEDTLS_CONFIG_USER)
 #include MPSSL_MBEDTLS_CONFIG_USER
 #endif

@@ -24,6 +24,12 @@ CFLAGS_USERMOD += -I$(MPSSL_DIR) -I$(MBEDTLS_SRC)/include \
 	-DMBEDTLS_CONFIG_FILE='"mbedtls_config_mpssl.h"' \
 	-DMICROPY_TRACKED_ALLOC=1
 
+# MPSSL_PROFILE=small|full selects a configuration profile
+# (mpssl/mbedtls_profile_<name>.h, read after our configuration).
+ifdef MPSSL_PROFILE
+CFLAGS_USERMOD += -DMPSSL_PROFILE_HEADER='"mbedtls_profile_$(MPSSL_PROFILE).h"'
+endif
+
 # MPSSL_TESTING=1 adds the _mpssl_testing module (in-memory pipes, allocation
 # failure injection) for test builds.
 ifeq ($(MPSSL_TESTING),1)

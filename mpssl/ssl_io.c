@@ -39,13 +39,48 @@ static int ssl_io_stream_error(mp_obj_ssl_socket_t *self, int err, int want, int
     return mp_is_nonblocking_error(err) || err == MP_ETIMEDOUT ? want : failed;
 }
 
+// The wrapped stream's read, write and poll, called from inside Mbed TLS.
+// A stream written in Python (an io.IOBase subclass) can raise, and an
+// exception must not unwind through Mbed TLS: it becomes an errno here.
+enum { SSL_IO_READ, SSL_IO_WRITE, SSL_IO_POLL };
+
+static int ssl_io_exception_errno(mp_obj_t exc) {
+    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_MemoryError))) {
+        return MP_ENOMEM;
+    }
+    mp_obj_t args = mp_obj_exception_get_value(exc);
+    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_OSError))
+        && mp_obj_is_small_int(args)) {
+        return MP_OBJ_SMALL_INT_VALUE(args);
+    }
+    return MP_EIO;
+}
+
+static mp_uint_t ssl_io_stream_call(mp_obj_ssl_socket_t *self, int op, void *buf, size_t len, int *err) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) != 0) {
+        *err = ssl_io_exception_errno(MP_OBJ_FROM_PTR(nlr.ret_val));
+        return MP_STREAM_ERROR;
+    }
+    const mp_stream_p_t *stream = mp_get_stream(self->sock);
+    mp_uint_t ret;
+    if (op == SSL_IO_READ) {
+        ret = stream->read(self->sock, buf, len, err);
+    } else if (op == SSL_IO_WRITE) {
+        ret = stream->write(self->sock, buf, len, err);
+    } else {
+        ret = stream->ioctl(self->sock, MP_STREAM_POLL, len, err);
+    }
+    nlr_pop();
+    return ret;
+}
+
 // Writes out what is held back in the flight. 0 when all of it has left.
 int mpssl_io_flush(mp_obj_ssl_socket_t *self) {
     ssl_flight_t *flight = &self->flight;
-    const mp_stream_p_t *stream = mp_get_stream(self->sock);
     while (flight->sent < flight->len) {
         int err;
-        mp_uint_t n = stream->write(self->sock, flight->buf + flight->sent, flight->len - flight->sent, &err);
+        mp_uint_t n = ssl_io_stream_call(self, SSL_IO_WRITE, flight->buf + flight->sent, flight->len - flight->sent, &err);
         if (n == MP_STREAM_ERROR) {
             return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
         }
@@ -113,7 +148,7 @@ static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
         return flushed == 0 || flushed == MBEDTLS_ERR_SSL_WANT_WRITE ? ret : flushed;
     }
     int err;
-    mp_uint_t n = mp_get_stream(self->sock)->write(self->sock, buf, len, &err);
+    mp_uint_t n = ssl_io_stream_call(self, SSL_IO_WRITE, (void *)buf, len, &err);
     if (n == MP_STREAM_ERROR) {
         return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
     }
@@ -122,7 +157,7 @@ static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
 
 static bool ssl_io_stream_ready(mp_obj_ssl_socket_t *self, uintptr_t flags) {
     int err;
-    mp_uint_t ready = mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_POLL, flags, &err);
+    mp_uint_t ready = ssl_io_stream_call(self, SSL_IO_POLL, NULL, flags, &err);
     return ready != MP_STREAM_ERROR && (ready & flags) != 0;
 }
 
@@ -143,7 +178,7 @@ static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
         return MBEDTLS_ERR_SSL_WANT_READ;
     }
     int err;
-    mp_uint_t n = mp_get_stream(self->sock)->read(self->sock, buf, len, &err);
+    mp_uint_t n = ssl_io_stream_call(self, SSL_IO_READ, buf, len, &err);
     if (n == MP_STREAM_ERROR) {
         return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_READ, MBEDTLS_ERR_NET_RECV_FAILED);
     }

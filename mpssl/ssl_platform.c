@@ -140,10 +140,53 @@ static mbedtls_entropy_context mpssl_entropy;
 static mbedtls_ctr_drbg_context mpssl_drbg;
 static bool mpssl_platform_ready;
 
+static void mpssl_platform_free(void) {
+    #if defined(MBEDTLS_PSA_CRYPTO_C)
+    mbedtls_psa_crypto_free();
+    #endif
+    mbedtls_ctr_drbg_free(&mpssl_drbg);
+    mbedtls_entropy_free(&mpssl_entropy);
+    mpssl_platform_ready = false;
+}
+
+// The shared state lives outside the GC heap but PSA's keeps allocations in
+// it. A soft reset sweeps the heap, running every finaliser first
+// (gc_sweep_all): this object's frees the shared state with it, so the next
+// context sets it up afresh instead of pointing into the old heap. A root
+// pointer keeps the object alive until then.
+typedef struct _mpssl_platform_obj_t {
+    mp_obj_base_t base;
+} mpssl_platform_obj_t;
+
+static mp_obj_t mpssl_platform___del__(mp_obj_t self_in) {
+    (void)self_in;
+    if (mpssl_platform_ready) {
+        mpssl_platform_free();
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpssl_platform___del___obj, mpssl_platform___del__);
+
+static const mp_rom_map_elem_t mpssl_platform_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&mpssl_platform___del___obj) },
+};
+static MP_DEFINE_CONST_DICT(mpssl_platform_locals_dict, mpssl_platform_locals_dict_table);
+
+static MP_DEFINE_CONST_OBJ_TYPE(
+    mpssl_platform_type,
+    MP_QSTR_mpssl_platform,
+    MP_TYPE_FLAG_NONE,
+    locals_dict, &mpssl_platform_locals_dict
+    );
+
+MP_REGISTER_ROOT_POINTER(mp_obj_t mpssl_platform);
+
 void mpssl_platform_init(void) {
     if (mpssl_platform_ready) {
         return;
     }
+    // Allocated first: a MemoryError now leaves nothing to undo.
+    mpssl_platform_obj_t *keeper = mp_obj_malloc_with_finaliser(mpssl_platform_obj_t, &mpssl_platform_type);
     mpssl_alloc_watch_start();
     mbedtls_entropy_init(&mpssl_entropy);
     mbedtls_ctr_drbg_init(&mpssl_drbg);
@@ -162,12 +205,12 @@ void mpssl_platform_init(void) {
     if (ret != 0 && mpssl_alloc_watch_failed()) {
         ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
+    mpssl_platform_ready = true;
     if (ret != 0) {
-        mbedtls_ctr_drbg_free(&mpssl_drbg);
-        mbedtls_entropy_free(&mpssl_entropy);
+        mpssl_platform_free();
         mpssl_raise(ret, 0);
     }
-    mpssl_platform_ready = true;
+    MP_STATE_VM(mpssl_platform) = MP_OBJ_FROM_PTR(keeper);
 }
 
 int mpssl_rng(void *ctx, unsigned char *out, size_t len) {
