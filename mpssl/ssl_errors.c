@@ -36,7 +36,9 @@ static const code_text_t mpssl_error_texts[] = {
     { MBEDTLS_ERR_SSL_INVALID_RECORD, "peer sent a malformed or oversized record" },
     { MBEDTLS_ERR_SSL_DECODE_ERROR, "peer sent a malformed handshake message" },
     { MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE, "peer sent an unexpected message" },
-    { MBEDTLS_ERR_SSL_INVALID_MAC, "record failed its integrity check" },
+    // Mbed TLS encrypts a TLS 1.3 handshake alert under keys its peer has
+    // already left behind, so a rejection by the peer often arrives as this.
+    { MBEDTLS_ERR_SSL_INVALID_MAC, "record failed its integrity check (in a TLS 1.3 handshake: usually the peer's alert, it rejected the handshake)" },
     { MBEDTLS_ERR_SSL_BAD_CONFIG, "invalid TLS configuration" },
     { MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED, "this end needs a certificate and key: call load_cert_chain()" },
     { MBEDTLS_ERR_SSL_UNEXPECTED_RECORD, "peer sent a record out of sequence" },

@@ -267,6 +267,10 @@ static mp_uint_t ssl_socket_poll(mp_obj_ssl_socket_t *self, uintptr_t flags, int
         && (self->peer_closed || mbedtls_ssl_get_bytes_avail(&self->ssl) > 0
             || mbedtls_ssl_check_pending(&self->ssl))) {
         ready |= MP_STREAM_POLL_RD;
+        if ((flags & rdwr) == MP_STREAM_POLL_RD) {
+            // Buffered data answers a read-only poll; the socket has no say.
+            return ready;
+        }
     }
     uintptr_t wanted = flags;
     if (self->poll_mask != 0 && (flags & rdwr)) {
@@ -308,7 +312,9 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     bool server = context->protocol & MPSSL_PROTOCOL_SERVER;
     bool dtls = context->protocol & MPSSL_PROTOCOL_DTLS;
-    if (!server && server_hostname == mp_const_none && context->verify_mode != MPSSL_CERT_NONE) {
+    // CERT_OPTIONAL verifies the chain like CERT_REQUIRED; only
+    // CERT_REQUIRED also insists on a hostname to check.
+    if (!server && server_hostname == mp_const_none && context->verify_mode == MPSSL_CERT_REQUIRED) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname"));
     }
     if (server && dtls && client_id == mp_const_none) {
@@ -336,7 +342,9 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
 
     mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_setup(&self->ssl, &context->conf);
-    if (ret == 0 && hostname != NULL) {
+    if (ret == 0 && !server) {
+        // NULL says, as Mbed TLS 3.6 wants said, that no name is checked:
+        // only CERT_OPTIONAL verifies that way (see above).
         ret = mbedtls_ssl_set_hostname(&self->ssl, hostname);
     }
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
