@@ -250,13 +250,13 @@ static void ssl_socket_close(mp_obj_ssl_socket_t *self) {
 // write can advance the handshake.
 static mp_uint_t ssl_socket_poll(mp_obj_ssl_socket_t *self, uintptr_t flags, int *errcode) {
     const uintptr_t rdwr = MP_STREAM_POLL_RD | MP_STREAM_POLL_WR;
-    if (self->state == SSL_SOCKET_CLOSED) {
+    if (self->state == SSL_SOCKET_CLOSED || self->state == SSL_SOCKET_FAILED) {
+        // As upstream: NVAL wakes readers and writers alike (asyncio too),
+        // and their next call raises the sticky error.
         return MP_STREAM_POLL_NVAL;
     }
-    if (self->state == SSL_SOCKET_FAILED || mpssl_io_timer_expired(self)
-        || (self->state == SSL_SOCKET_HANDSHAKING && !self->handshake_driven)) {
-        // The next call reports the error, retransmits, or starts the
-        // handshake (asyncio polls before its first read).
+    if (mpssl_io_timer_expired(self)) {
+        // The next call retransmits.
         return flags & rdwr;
     }
     if (mpssl_io_flight_pending(self) && mpssl_io_flush(self) == MBEDTLS_ERR_SSL_WANT_WRITE) {
@@ -280,7 +280,11 @@ static mp_uint_t ssl_socket_poll(mp_obj_ssl_socket_t *self, uintptr_t flags, int
     if (sock_ready == MP_STREAM_ERROR) {
         return MP_STREAM_ERROR;
     }
-    if (self->poll_mask != 0 && (sock_ready & self->poll_mask)) {
+    if ((self->poll_mask != 0 && (sock_ready & self->poll_mask))
+        || (self->state == SSL_SOCKET_HANDSHAKING && !self->handshake_driven)) {
+        // Either the handshake's own direction is ready, or nothing has
+        // started it yet (asyncio polls before its first read): the
+        // caller's next read or write moves it on.
         sock_ready = (sock_ready & ~rdwr) | (flags & rdwr);
     }
     return ready | sock_ready;
