@@ -46,6 +46,9 @@ void mpssl_free(void *ptr);
 // TLS 1.3 runs its crypto through the PSA API.
 #define MBEDTLS_SSL_PROTO_TLS1_3
 #define MBEDTLS_PSA_CRYPTO_C
+// Each TLS 1.3 handshake in flight holds PSA key slots: let the key store
+// grow with the number of connections instead of failing at 32.
+#define MBEDTLS_PSA_KEY_STORE_DYNAMIC
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
 // Middlebox compatibility (dummy ChangeCipherSpec, legacy session id), as
 // every mainstream TLS 1.3 stack sends it.
