@@ -3,6 +3,8 @@
 #   make          fetch MicroPython and Mbed TLS (first run), build build/micropython
 #   make demo     build, then run the demo (a verified TLS connection on loopback)
 #   make test     build, then run every test
+#   make bench    benchmarks against upstream MicroPython and CPython
+#                 (BENCH=quick: the short CI variant)
 #
 # MICROPY_SRC=/path and MBEDTLS_SRC=/path use existing source trees instead
 # of Debian's source packages.
@@ -87,4 +89,9 @@ test: build/micropython
 	python3 tools/run-tests.py
 
 clean:
-	rm -rf $(UNIX_BUILD) build/mpy-cross build/micropython
+	rm -rf $(UNIX_BUILD) build/mpy-cross build/micropython build/reference build/variants \
+		build/micropython-reference build/micropython-libcalloc
+
+include ports/qemu/qemu.mk
+
+include bench/bench.mk

@@ -1,0 +1,574 @@
+#!/usr/bin/env python3
+# The performance suite (issue #6): our MicroPython against upstream's TLS
+# module (build/micropython-reference) and CPython's ssl, all measured in this
+# one invocation, on loopback. See bench/README.md.
+#
+# usage: python3 bench/run.py [--quick] [--only METRIC,...] [--json PATH]
+# Writes build/bench.json, build/bench.md and build/bench.png; the full mode
+# also copies the table and the chart to bench/results.md and bench/results.png.
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+WORKER = os.path.join(ROOT, "bench", "tls_worker.py")
+CERTS = os.path.join(BUILD, "certs")
+
+OURS = os.path.join(BUILD, "micropython")
+REFERENCE = os.path.join(BUILD, "micropython-reference")
+# Ours with Mbed TLS on libc's allocator, for valgrind massif (bench.mk builds it).
+OURS_LIBC = os.path.join(BUILD, "micropython-libcalloc")
+CPYTHON = sys.executable
+
+# Implementations as rows see them: (name, interpreter, extra worker options).
+IMPLS = {
+    "ours": (OURS, {}),
+    "upstream": (REFERENCE, {}),
+    "upstream+NODELAY": (REFERENCE, {"nodelay": "1"}),
+    "cpython": (CPYTHON, {}),
+}
+BASELINES = ["upstream", "upstream+NODELAY", "cpython"]
+
+# Suite names each implementation accepts, by (bulk cipher, TLS version, key type).
+CIPHERS = {
+    "AES-128-GCM": ("AES_128_GCM_SHA256", "AES-128-GCM-SHA256", "AES128-GCM-SHA256"),
+    "AES-256-GCM": ("AES_256_GCM_SHA384", "AES-256-GCM-SHA384", "AES256-GCM-SHA384"),
+    "CHACHA20-POLY1305": ("CHACHA20_POLY1305_SHA256", "CHACHA20-POLY1305-SHA256", "CHACHA20-POLY1305"),
+}
+
+
+def suite(impl, cipher, version, key):
+    iana, dashed, openssl = CIPHERS[cipher]
+    kx = "ECDSA" if key == "server_ec" else "RSA"
+    if impl == "ours":
+        return "TLS_" + iana if version == "1.3" else "TLS_ECDHE_%s_WITH_%s" % (kx, iana)
+    if impl.startswith("upstream"):
+        return None if version == "1.3" else "TLS-ECDHE-%s-WITH-%s" % (kx, dashed)
+    if version == "1.3":
+        return "TLS_" + iana  # through OPENSSL_CONF, see worker_env()
+    return "ECDHE-%s-%s" % (kx, openssl)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def opts_args(opts):
+    return ["%s=%s" % kv for kv in sorted(opts.items())]
+
+
+def worker_env(impl, opts):
+    # CPython cannot choose TLS 1.3 suites through ssl; OpenSSL's own
+    # configuration can, for the whole process.
+    env = dict(os.environ)
+    if impl == "cpython" and opts.get("version") == "1.3" and opts.get("ciphers"):
+        path = os.path.join(tempfile.gettempdir(), "mpssl-bench-%s.cnf" % opts["ciphers"])
+        with open(path, "w") as f:
+            f.write("openssl_conf = c\n[c]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\n")
+            f.write("Ciphersuites = %s\n" % opts["ciphers"])
+        env["OPENSSL_CONF"] = path
+    return env
+
+
+class Server:
+    # A worker server process, started and waited for until it is listening.
+    def __init__(self, interp, role, opts, env=None, wrapper=()):
+        self.port = free_port()
+        args = list(wrapper) + [interp, WORKER, role, str(self.port), "certs=" + CERTS] + opts_args(opts)
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        line = self.proc.stdout.readline()
+        if line.strip() != "ready":
+            self.stop()
+            raise RuntimeError("server %s did not start: %s" % (args, self.proc.stderr.read()[-2000:]))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+class OpenSSLServer:
+    # openssl s_server, the peer that is neither of our binaries.
+    def __init__(self, cert):
+        self.port = free_port()
+        args = [
+            "openssl", "s_server", "-quiet", "-accept", str(self.port),
+            "-cert", os.path.join(CERTS, cert + ".crt.pem"), "-key", os.path.join(CERTS, cert + ".key.pem"),
+        ]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("openssl s_server did not start")
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def run_client(interp, role, port, opts, env=None, timeout=300):
+    args = [interp, WORKER, role, str(port), "certs=" + CERTS] + opts_args(opts)
+    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+    lines = p.stdout.strip().splitlines()
+    if p.returncode != 0 or not lines:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr[-2000:]))
+    return json.loads(lines[-1])
+
+
+# ---- Results ------------------------------------------------------------------
+
+RESULTS = []
+
+
+def record(metric, case, unit, better, values, na=None, note=None):
+    # values: {impl: [samples]}; an impl missing from values with a reason in na is n/a.
+    row = {"metric": metric, "case": case, "unit": unit, "better": better, "impls": {}}
+    for impl in ["ours"] + BASELINES + ["openssl"]:
+        if impl in values and values[impl]:
+            v = values[impl]
+            row["impls"][impl] = {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": v}
+        elif na and impl in na:
+            row["impls"][impl] = {"na": na[impl]}
+    ours = row["impls"].get("ours", {}).get("median")
+    row["ratios"] = {}
+    for impl, r in row["impls"].items():
+        if impl != "ours" and ours is not None and r.get("median"):
+            row["ratios"][impl] = ours / r["median"]
+    if note:
+        row["note"] = note
+    RESULTS.append(row)
+    print("  %-34s %s" % (case, fmt_row_short(row)), flush=True)
+
+
+def fmt_num(x):
+    if x >= 1000:
+        return "%.0f" % x
+    if x >= 100:
+        return "%.1f" % x
+    if x >= 10:
+        return "%.2f" % x
+    return "%.3g" % x
+
+
+def fmt_row_short(row):
+    parts = []
+    for impl, r in row["impls"].items():
+        parts.append("%s=%s" % (impl, fmt_num(r["median"]) if "median" in r else "n/a"))
+    return " ".join(parts) + " " + row["unit"]
+
+
+# ---- Metrics ---------------------------------------------------------------
+
+
+def bench_handshakes(cfg):
+    print("handshakes (sequential full handshakes/s, client and server the same implementation)")
+    impls = ["ours", "upstream", "upstream+NODELAY", "cpython"]
+    cases = [(cert, version) for cert in ("server_ec", "server_rsa") for version in ("1.2", "1.3")]
+    servers = {}
+    samples = {case: {impl: [] for impl in impls} for case in cases}
+    na = {}
+    try:
+        for impl in impls:
+            interp, extra = IMPLS[impl]
+            for cert in ("server_ec", "server_rsa"):
+                servers[impl, cert] = Server(interp, "hs-server", dict(extra, cert=cert))
+        # Rounds of every (case, implementation), so that a background load
+        # falls on all of them alike.
+        for _ in range(cfg["runs"]):
+            for cert, version in cases:
+                for impl in impls:
+                    name = suite(impl, "AES-128-GCM", version, cert)
+                    if name is None:
+                        na.setdefault((cert, version), {})[impl] = "n/a: TLS 1.3 not in upstream's config"
+                        continue
+                    interp, extra = IMPLS[impl]
+                    slow = impl == "upstream"  # about 10 handshakes/s
+                    n = cfg["hs_slow"] if slow else cfg["hs_n"]
+                    opts = dict(extra, n=n, version=version, ciphers=name)
+                    r = run_client(interp, "hs-client", servers[impl, cert].port, opts, env=worker_env(impl, opts))
+                    if r.get("version") and version not in r["version"]:
+                        raise RuntimeError("%s negotiated %s, not TLS %s" % (impl, r["version"], version))
+                    samples[cert, version][impl].append(r["n"] / r["seconds"])
+    finally:
+        for s in servers.values():
+            s.stop()
+    for cert, version in cases:
+        key = "P-256" if cert == "server_ec" else "RSA-2048"
+        record("handshakes", "%s TLS %s" % (key, version), "handshakes/s", "higher",
+               samples[cert, version], na.get((cert, version)))
+    record("resumed_handshakes", "session resumption", "handshakes/s", "higher", {},
+           {impl: "n/a: no resumption yet" for impl in ["ours"] + BASELINES})
+
+
+def bench_bulk(cfg):
+    mib = cfg["bulk_bytes"] // (1 << 20)
+    print("bulk (MB/s one way, %d MiB, client to server, P-256 certificate)" % mib)
+    impls = ["ours", "upstream", "cpython"]
+    cases = [(c, v) for v in ("1.2", "1.3") for c in CIPHERS]
+    samples = {case: {impl: [] for impl in impls} for case in cases}
+    na = {case: {} for case in cases}
+    supported = {"upstream": reference_ciphers()}
+    for _ in range(cfg["runs"]):
+        for cipher, version in cases:
+            for impl in impls:
+                name = suite(impl, cipher, version, "server_ec")
+                if impl == "upstream" and (name is None or name not in supported["upstream"]):
+                    na[cipher, version][impl] = "n/a: not in upstream's config"
+                    continue
+                interp, extra = IMPLS[impl]
+                opts = dict(extra, bytes=cfg["bulk_bytes"], version=version, ciphers=name)
+                env = worker_env(impl, opts)
+                server = Server(interp, "bulk-server", dict(extra, bytes=cfg["bulk_bytes"], cert="server_ec",
+                                                             version=version, ciphers=name), env=env)
+                try:
+                    r = run_client(interp, "bulk-client", server.port, opts, env=env)
+                finally:
+                    server.stop()
+                got = (r.get("cipher") or "").replace("-", "").replace("_", "")
+                if got and cipher.replace("-", "") not in got:
+                    raise RuntimeError("%s negotiated %s, not %s" % (impl, r["cipher"], cipher))
+                samples[cipher, version][impl].append(r["bytes"] / r["seconds"] / 1e6)
+    for cipher, version in cases:
+        record("bulk", "%s TLS %s" % (cipher, version), "MB/s", "higher", samples[cipher, version],
+               dict(na[cipher, version], **{"upstream+NODELAY": "same as upstream for bulk"}))
+
+
+def reference_ciphers():
+    p = subprocess.run([REFERENCE, "-c", "import tls; print(','.join(tls.SSLContext(tls.PROTOCOL_TLS_CLIENT).get_ciphers()))"],
+                       capture_output=True, text=True, check=True)
+    return p.stdout.strip().split(",")
+
+
+# Memory: a client connection held open. libc's heap by valgrind massif (the
+# process is ended with SIGTERM while the connection is open: massif's last
+# snapshot is the live heap then), the GC heap by the worker itself. Bytes are
+# the difference from the same script without the connection.
+
+
+def massif_client(interp, port, opts):
+    out = tempfile.NamedTemporaryFile(prefix="mpssl-massif-", delete=False).name
+    args = ["valgrind", "--tool=massif", "--peak-inaccuracy=0", "--max-snapshots=1000", "--detailed-freq=1000000",
+            "--massif-out-file=" + out, interp, WORKER, "mem-client", str(port), "certs=" + CERTS] + opts_args(opts)
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    time.sleep(0.2)
+    p.send_signal(signal.SIGTERM)
+    p.communicate(timeout=60)
+    if not line.strip():
+        raise RuntimeError("%s produced nothing" % " ".join(args))
+    heap = []
+    with open(out) as f:
+        for l in f:
+            if l.startswith("mem_heap_B="):
+                heap.append(int(l.split("=")[1]))
+    os.unlink(out)
+    r = json.loads(line)
+    r["libc_last"] = heap[-1]
+    r["libc_peak"] = max(heap)
+    return r
+
+
+def gc_only_client(interp, port, opts):
+    args = [interp, WORKER, "mem-client", str(port), "certs=" + CERTS] + opts_args(opts)
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    p.kill()
+    p.communicate()
+    return json.loads(line)
+
+
+def bench_memory(cfg):
+    print("memory (client connection: heap that stays, and peak during the handshake; libc + GC heap)")
+    peers = [("ours", "our server"), ("openssl", "openssl s_server")]
+    clients = [("ours", OURS_LIBC, {}), ("upstream", REFERENCE, {}),
+               ("ours TLS1.2", OURS_LIBC, {"ciphers": suite("ours", "AES-256-GCM", "1.2", "server_ec")})]
+    for peer, peer_name in peers:
+        server = Server(OURS, "hs-server", {"cert": "server_ec"}) if peer == "ours" else OpenSSLServer("server_ec")
+        est = {}
+        peak = {}
+        exact = []
+        versions = {}
+        try:
+            for _ in range(cfg["mem_runs"]):
+                for name, interp, opts in clients:
+                    base = massif_client(interp, server.port, dict(opts, connect="0"))
+                    conn = massif_client(interp, server.port, dict(opts, connect="1"))
+                    versions[name] = "%s %s" % (conn.get("version"), conn.get("cipher"))
+                    gc_est = conn["gc_established"] - base["gc_established"]
+                    est.setdefault(name, []).append(conn["libc_last"] - base["libc_last"] + gc_est)
+                    peak.setdefault(name, []).append(conn["libc_peak"] - base["libc_last"] + max(conn["gc_peak"], 0))
+                # Ours as built (Mbed TLS on the GC heap): gc.mem_alloc is exact.
+                a = gc_only_client(OURS, server.port, {"connect": "0"})
+                b = gc_only_client(OURS, server.port, {"connect": "1"})
+                exact.append(b["gc_established"] - a["gc_established"])
+        finally:
+            server.stop()
+        note = "; ".join("%s: %s" % kv for kv in versions.items())
+        record("heap_established", "per connection, peer %s" % peer_name, "bytes", "lower",
+               {"ours": est["ours"], "upstream": est["upstream"]},
+               {"cpython": "n/a: not measured (interpreter heap)", "upstream+NODELAY": "same as upstream"}, note)
+        record("heap_established", "per connection TLS 1.2, peer %s" % peer_name, "bytes", "lower",
+               {"ours": est["ours TLS1.2"], "upstream": est["upstream"]}, None, "ours limited to TLS 1.2 AES-256-GCM, as upstream negotiates")
+        record("heap_established", "per connection (ours as built, gc.mem_alloc), peer %s" % peer_name, "bytes", "lower",
+               {"ours": exact, "upstream": est["upstream"]}, None)
+        record("heap_peak", "handshake peak, peer %s" % peer_name, "bytes", "lower",
+               {"ours": peak["ours"], "upstream": peak["upstream"]},
+               {"cpython": "n/a: not measured (interpreter heap)"}, note)
+
+
+def bench_dtls(cfg):
+    print("DTLS (handshake time, client and server the same implementation, P-256)")
+    samples = {}
+    for impl in ("ours", "upstream"):
+        interp, _ = IMPLS[impl]
+        server = Server(interp, "dtls-server", {"cert": "server_ec"})
+        try:
+            r = run_client(interp, "dtls-client", server.port, {"n": cfg["dtls_n"]})
+        finally:
+            server.stop()
+        samples[impl] = [t * 1000 for t in r["seconds"]]
+    record("dtls_handshake", "DTLS 1.2 handshake + 1 byte echo", "ms", "lower", samples,
+           {"cpython": "n/a: CPython's ssl has no DTLS"},
+           "ours with HelloVerify cookies (one more round trip), upstream without")
+
+
+# Code size: the linker map says which object each linked section came from.
+
+SECTION_KIND = {".text": "text", ".rodata": "text", ".data": "data", ".data.rel.ro": "data", ".bss": "bss"}
+
+
+def map_sizes(map_path, is_tls):
+    sizes = {"text": 0, "data": 0, "bss": 0}
+    out_section = None
+    pending = None
+    started = False
+    entry = re.compile(r"^\s+(\S+)?\s*0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+\.o)\)?$")
+    with open(map_path) as f:
+        for line in f:
+            if line.startswith("Linker script and memory map"):
+                started = True
+                continue
+            if not started:
+                continue
+            m = re.match(r"^(\.[\w.]+)", line)
+            if m:
+                out_section = m.group(1)
+                continue
+            kind = SECTION_KIND.get(out_section)
+            if kind is None:
+                continue
+            s = line.rstrip("\n")
+            if pending is not None and re.match(r"^\s+0x", s):
+                s = pending + s
+            pending = None
+            m = entry.match(s)
+            if m is None:
+                if re.match(r"^ \.\S+$", s):
+                    pending = s  # section name alone; address, size and object follow
+                continue
+            if is_tls(m.group(4)):
+                sizes[kind] += int(m.group(3), 16)
+    return sizes
+
+
+def binary_size(path):
+    p = subprocess.run(["size", path], capture_output=True, text=True, check=True)
+    text, data, bss = (int(x) for x in p.stdout.splitlines()[1].split()[:3])
+    return {"text": text, "data": data, "bss": bss}
+
+
+def bench_size(cfg):
+    print("code size (bytes linked into the unix binary: text+rodata and data)")
+    ours_map = os.path.join(BUILD, "unix", "micropython.map")
+    ref_map = os.path.join(BUILD, "reference", "unix", "micropython.map")
+    ours_tls = map_sizes(ours_map, lambda o: "/mpssl/" in o or "/mbedtls/library/" in o)
+    ref_tls = map_sizes(ref_map, lambda o: "mbedtls" in o or "modtls_" in o)
+    ours_mod = map_sizes(ours_map, lambda o: "/mpssl/" in o)
+    ref_mod = map_sizes(ref_map, lambda o: "modtls_" in o or "mbedtls_alt" in o or "mbedtls_errors" in o)
+    na = {"cpython": "n/a", "upstream+NODELAY": "same binary as upstream"}
+    record("code_size", "TLS module + Mbed TLS (text+data)", "bytes", "lower",
+           {"ours": [ours_tls["text"] + ours_tls["data"]], "upstream": [ref_tls["text"] + ref_tls["data"]]}, na)
+    record("code_size", "TLS module alone (text+data)", "bytes", "lower",
+           {"ours": [ours_mod["text"] + ours_mod["data"]], "upstream": [ref_mod["text"] + ref_mod["data"]]}, na)
+    ours_bin = binary_size(OURS)
+    ref_bin = binary_size(REFERENCE)
+    record("code_size", "whole binary (text+data)", "bytes", "lower",
+           {"ours": [ours_bin["text"] + ours_bin["data"]], "upstream": [ref_bin["text"] + ref_bin["data"]]}, na)
+
+
+# ---- Report ---------------------------------------------------------------
+
+
+def cell(r):
+    if "na" in r:
+        return r["na"]
+    if r["min"] == r["max"]:
+        return fmt_num(r["median"])
+    return "%s (%s–%s)" % (fmt_num(r["median"]), fmt_num(r["min"]), fmt_num(r["max"]))
+
+
+def markdown(meta):
+    cols = ["ours", "upstream", "upstream+NODELAY", "cpython"]
+    lines = [
+        "# mpssl benchmarks (%s mode)" % meta["mode"],
+        "",
+        "Command: `%s`  " % meta["command"],
+        "Date: %s; %s; CPython %s with %s; %d CPUs; load average at start %s." % (
+            meta["date"], meta["machine"], meta["python"], meta["openssl"], meta["cpus"], meta["loadavg"]),
+        "",
+        "Medians of %d runs, (min–max). Ratio = ours ÷ baseline, all measured in this invocation "
+        "(higher is better for rates, lower for bytes and times)." % meta["runs"],
+        "",
+        "| metric | case | unit | " + " | ".join(cols) + " | ours÷upstream | ours÷upstream+NODELAY | ours÷CPython |",
+        "|---|---|---|" + "---|" * len(cols) + "---|---|---|",
+    ]
+    for row in RESULTS:
+        cells = [cell(row["impls"][c]) if c in row["impls"] else "" for c in cols]
+        ratios = []
+        for b in BASELINES:
+            ratios.append("%.2fx" % row["ratios"][b] if b in row["ratios"] else "")
+        lines.append("| %s | %s | %s | %s | %s |" % (row["metric"], row["case"], row["unit"], " | ".join(cells),
+                                                   " | ".join(ratios)))
+    notes = [r for r in RESULTS if r.get("note")]
+    if notes:
+        lines += ["", "Notes:"]
+        for r in notes:
+            lines.append("- %s, %s: %s" % (r["metric"], r["case"], r["note"]))
+    return "\n".join(lines) + "\n"
+
+
+def chart(png_path):
+    # Ratios to each baseline, one bar per row and baseline (log scale).
+    if shutil.which("gnuplot") is None:
+        print("bench: gnuplot missing, no chart (make bench installs gnuplot-nox)")
+        return False
+    rows = [r for r in RESULTS if r["ratios"]]
+    present = [b for b in BASELINES if any(b in r["ratios"] for r in rows)]
+    if not rows:
+        return False
+    data = tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False)
+    for row in rows:
+        label = ("%s: %s" % (row["metric"], row["case"])).replace('"', "'")
+        vals = [row["ratios"].get(b) for b in present]
+        data.write('"%s" %s\n' % (label, " ".join("%.4f" % v if v else "?" for v in vals)))
+    data.close()
+    height = max(500, 30 * len(rows) + 200)
+    plots = ["'%s' using %d%s title 'vs %s'" % (data.name if i == 0 else "", i + 2, ":xtic(1)" if i == 0 else "", b)
+             for i, b in enumerate(present)]
+    script = """
+set terminal png size 1400,%d
+set output '%s'
+set title 'mpssl / baseline, same invocation (rates: higher is better; bytes and ms: lower is better)'
+set datafile missing '?'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y 10
+set yrange [0.01:1000]
+set ytics ("0.01" 0.01, "0.1" 0.1, "0.25" 0.25, "0.5" 0.5, "1" 1, "2.5" 2.5, "5" 5, "20" 20, "100" 100, "1000" 1000)
+set grid ytics
+set xtics rotate by -50 font ",8"
+set key top left
+set bmargin 20
+plot %s, 1 notitle lt -1
+""" % (height, png_path, ", ".join(plots))
+    p = subprocess.run(["gnuplot"], input=script, capture_output=True, text=True)
+    os.unlink(data.name)
+    if p.returncode != 0:
+        print("bench: gnuplot failed: " + p.stderr[-500:])
+        return False
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="CI mode: small counts, under two minutes, no assertions")
+    ap.add_argument("--only", default="", help="comma-separated: handshakes,bulk,memory,dtls,size")
+    ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"))
+    args = ap.parse_args()
+    for path in (OURS, REFERENCE, OURS_LIBC):
+        if not os.path.exists(path):
+            sys.exit("bench: %s missing: run make bench (it builds every binary)" % path)
+    if args.quick:
+        cfg = dict(runs=2, hs_n=15, hs_slow=4, bulk_bytes=8 << 20, mem_runs=1, dtls_n=5)
+    else:
+        cfg = dict(runs=5, hs_n=100, hs_slow=20, bulk_bytes=64 << 20, mem_runs=3, dtls_n=30)
+    metrics = {"handshakes": bench_handshakes, "bulk": bench_bulk, "memory": bench_memory,
+               "dtls": bench_dtls, "size": bench_size}
+    only = [m for m in args.only.split(",") if m] or list(metrics)
+    t0 = time.time()
+    import ssl
+    meta = {
+        "mode": "quick" if args.quick else "full",
+        "command": " ".join(["python3", "bench/run.py"] + sys.argv[1:]),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": "%s %s" % (platform.machine(), platform.processor() or cpu_model()),
+        "python": platform.python_version(),
+        "openssl": ssl.OPENSSL_VERSION,
+        "cpus": os.cpu_count(),
+        "loadavg": "%.2f" % os.getloadavg()[0],
+        "runs": cfg["runs"],
+        "config": cfg,
+    }
+    failed = []
+    for m in only:
+        try:
+            metrics[m](cfg)
+        except Exception as e:  # one broken metric must not lose the others
+            print("bench: %s failed: %s" % (m, e))
+            failed.append(m)
+            RESULTS.append({"metric": m, "case": "failed", "unit": "", "better": "", "impls": {}, "ratios": {},
+                            "note": str(e)[-300:]})
+    meta["failed"] = failed
+    meta["seconds"] = round(time.time() - t0, 1)
+    with open(args.json, "w") as f:
+        json.dump({"meta": meta, "results": RESULTS}, f, indent=1)
+    md = markdown(meta)
+    md_path = os.path.join(BUILD, "bench.md")
+    png_path = os.path.join(BUILD, "bench.png")
+    with open(md_path, "w") as f:
+        f.write(md)
+    have_png = chart(png_path)
+    if not args.quick and not args.only:
+        shutil.copy(md_path, os.path.join(ROOT, "bench", "results.md"))
+        if have_png:
+            shutil.copy(png_path, os.path.join(ROOT, "bench", "results.png"))
+    print()
+    print(md)
+    print("bench: %s, %s%s in %.0f s" % (args.json, md_path, ", " + png_path if have_png else "", meta["seconds"]))
+    if failed:
+        sys.exit("bench: failed: " + ", ".join(failed))
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
+if __name__ == "__main__":
+    main()
