@@ -18,6 +18,7 @@ target_sources(usermod_mpssl INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/ssl_ciphers.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_errors.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_platform.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_alloc.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_testing.c
     ${MPSSL_MBEDTLS_SOURCES}
 )

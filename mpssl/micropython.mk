@@ -12,6 +12,7 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_ciphers.c \
 	ssl_errors.c \
 	ssl_platform.c \
+	ssl_alloc.c \
 	ssl_testing.c \
 	)
 

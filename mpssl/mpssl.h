@@ -123,10 +123,15 @@ bool mpssl_error_is_memory(int ret);
 void mpssl_raise_if_out_of_memory(void);
 
 // ssl_platform.c
-void *mpssl_calloc(size_t nmemb, size_t size);
-void mpssl_free(void *ptr);
 int mpssl_rng(void *ctx, unsigned char *out, size_t len);
 void mpssl_platform_init(void);
+
+// ssl_alloc.c: every Mbed TLS allocation.
+void *mpssl_calloc(size_t nmemb, size_t size);
+void mpssl_free(void *ptr);
+void mpssl_alloc_connection_opened(void);
+void mpssl_alloc_connection_closed(void);
+void mpssl_alloc_reset(void);
 void mpssl_alloc_watch_start(void);
 bool mpssl_alloc_watch_failed(void);
 

@@ -16,53 +16,6 @@
 #include <sys/random.h>
 #endif
 
-// Mbed TLS allocates from MicroPython's GC heap. Tracked blocks stay alive
-// until freed (they hang off a root pointer) and count in gc.mem_free(), so a
-// test sees exactly what TLS costs, and a device needs no libc malloc.
-//
-// Mbed TLS does not always report a failed allocation as such (inside PSA
-// or X.509 verification it can surface as a handshake or signature error),
-// so a failure is also remembered here: the error funnel then reports
-// ENOMEM, the real cause.
-static bool mpssl_alloc_failed;
-
-void *mpssl_calloc(size_t nmemb, size_t size) {
-    void *ptr = NULL;
-    bool allowed = size == 0 || nmemb <= SIZE_MAX / size;
-    #if defined(MPSSL_TESTING)
-    allowed = allowed && mpssl_testing_alloc_allowed();
-    #endif
-    if (allowed) {
-        ptr = m_tracked_calloc(nmemb, size);
-    }
-    if (ptr == NULL && nmemb != 0 && size != 0) {
-        mpssl_alloc_failed = true;
-    }
-    #if defined(MPSSL_TESTING)
-    if (ptr != NULL) {
-        mpssl_testing_alloc_track(1);
-    }
-    #endif
-    return ptr;
-}
-
-void mpssl_alloc_watch_start(void) {
-    mpssl_alloc_failed = false;
-}
-
-bool mpssl_alloc_watch_failed(void) {
-    return mpssl_alloc_failed;
-}
-
-void mpssl_free(void *ptr) {
-    #if defined(MPSSL_TESTING)
-    if (ptr != NULL) {
-        mpssl_testing_alloc_track(-1);
-    }
-    #endif
-    m_tracked_free(ptr);
-}
-
 // The entropy source: the operating system's on unix. A port for a board
 // provides mpssl_port_random() from its hardware RNG instead.
 #if defined(__unix__) || defined(__APPLE__)
@@ -141,6 +94,7 @@ static mbedtls_ctr_drbg_context mpssl_drbg;
 static bool mpssl_platform_ready;
 
 static void mpssl_platform_free(void) {
+    mpssl_alloc_reset();
     #if defined(MBEDTLS_PSA_CRYPTO_C)
     mbedtls_psa_crypto_free();
     #endif

@@ -27,6 +27,7 @@ static void ssl_socket_release(mp_obj_ssl_socket_t *self) {
     mbedtls_ssl_free(&self->ssl);
     mpssl_io_release(self);
     self->state = SSL_SOCKET_CLOSED;
+    mpssl_alloc_connection_closed();
 }
 
 // Mbed TLS ends a TLS 1.2 / DTLS handshake that lacks a required client
@@ -334,6 +335,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->context = context;
     self->sock = sock;
     mbedtls_ssl_init(&self->ssl);
+    mpssl_alloc_connection_opened();
     memset(&self->flight, 0, sizeof(self->flight));
     self->error = 0;
     self->sock_errno = 0;

@@ -132,7 +132,8 @@ def read_text(path):
 
 def run_single(micropython, test):
     path = os.path.join(UPSTREAM, test)
-    output = run_micropython(micropython, ["-X", "emit=bytecode", path], cwd=os.path.dirname(path))
+    # Run by its name from its folder: a traceback must not name where the tree lives.
+    output = run_micropython(micropython, ["-X", "emit=bytecode", os.path.basename(path)], cwd=os.path.dirname(path))
     exp = expected_path(test)
     if exp is not None:
         return judge(test, output, read_text(exp), os.path.relpath(exp, ROOT))
@@ -313,6 +314,17 @@ def select(items, only):
     return [t for t in items if not only or fnmatch.fnmatch(t, "*%s*" % only)]
 
 
+def asyncio_tls_tests():
+    return sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ASYNCIO_TLS, "[!_]*.py")))
+
+
+def tests(only=None):
+    """The names run() reports, in its order (each exactly once): what --list prints."""
+    names = [t for g in (SINGLE_PATTERNS, NET_HOSTED_PATTERNS, MULTI_PATTERNS) for t in upstream_files(g)]
+    names += asyncio_tls_tests() + upstream_files(NET_INET_PATTERNS)
+    return select(names, only)
+
+
 def run(micropython, only=None, out=None):
     """Run everything; returns (passed, failed, lines). Lines are also printed to `out` if given."""
     micropython = os.path.abspath(micropython)
@@ -351,11 +363,8 @@ def run(micropython, only=None, out=None):
     if multi:
         run_multi(micropython, multi, report)
 
-    for path in sorted(glob.glob(os.path.join(ASYNCIO_TLS, "*.py"))):
-        if os.path.basename(path).startswith("_"):
-            continue
-        if select([os.path.relpath(path, ROOT)], only):
-            report(os.path.relpath(path, ROOT), *run_asyncio_tls(micropython, path))
+    for test in select(asyncio_tls_tests(), only):
+        report(test, *run_asyncio_tls(micropython, os.path.join(ROOT, test)))
 
     for test in select(upstream_files(NET_INET_PATTERNS), only):
         report(test, "SKIP(%s)" % net_inet_reason(test))
@@ -370,11 +379,7 @@ def main():
     parser.add_argument("--list", action="store_true", help="list the tests and exit")
     args = parser.parse_args()
     if args.list:
-        groups = (SINGLE_PATTERNS, NET_HOSTED_PATTERNS, MULTI_PATTERNS, NET_INET_PATTERNS)
-        for test in select([t for g in groups for t in upstream_files(g)], args.only):
-            print(test)
-        for path in sorted(glob.glob(os.path.join(ASYNCIO_TLS, "[!_]*.py"))):
-            print(os.path.relpath(path, ROOT))
+        print("\n".join(tests(args.only)))
         return 0
     if not os.access(args.micropython, os.X_OK):
         print("upstream_suite: %s not found: run make first" % args.micropython)
