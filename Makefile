@@ -95,3 +95,4 @@ clean:
 include ports/qemu/qemu.mk
 
 include bench/bench.mk
+include tests/reliability/reliability.mk

@@ -58,11 +58,7 @@ static size_t ssl_alloc_class(size_t rounded) {
 }
 
 static void *ssl_alloc_from_heap(size_t size) {
-    bool allowed = true;
-    #if defined(MPSSL_TESTING)
-    allowed = mpssl_testing_alloc_allowed();
-    #endif
-    ssl_alloc_header_t *header = allowed ? m_tracked_calloc(1, sizeof(ssl_alloc_header_t) + size) : NULL;
+    ssl_alloc_header_t *header = m_tracked_calloc(1, sizeof(ssl_alloc_header_t) + size);
     if (header == NULL) {
         return NULL;
     }
@@ -75,7 +71,12 @@ void *mpssl_calloc(size_t nmemb, size_t size) {
         return NULL;
     }
     void *ptr = NULL;
-    if (nmemb <= (SIZE_MAX - sizeof(ssl_alloc_header_t) - SSL_ALLOC_GRAIN) / size) {
+    bool allowed = nmemb <= (SIZE_MAX - sizeof(ssl_alloc_header_t) - SSL_ALLOC_GRAIN) / size;
+    #if defined(MPSSL_TESTING)
+    // Every allocation can be made to fail, cached or not.
+    allowed = allowed && mpssl_testing_alloc_allowed();
+    #endif
+    if (allowed) {
         size_t bytes = nmemb * size;
         if (ssl_alloc_cacheable(bytes)) {
             bytes = (bytes + SSL_ALLOC_GRAIN - 1) & ~(size_t)(SSL_ALLOC_GRAIN - 1);

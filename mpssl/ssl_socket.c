@@ -44,6 +44,11 @@ static void ssl_socket_alert_peer(mp_obj_ssl_socket_t *self, int ret) {
 static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
     if (mpssl_alloc_watch_failed()) {
         ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    } else if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
+        // What Mbed TLS reports for a record longer than its buffer: the
+        // peer's fault, and it is told so.
+        ret = MBEDTLS_ERR_SSL_INVALID_RECORD;
+        mbedtls_ssl_send_alert_message(&self->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
     }
     ssl_socket_alert_peer(self, ret);
     // Mbed TLS's alert may sit in the held-back flight: send it (best effort).
@@ -102,6 +107,12 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
     }
     self->handshake_driven = true;
     int ret = mbedtls_ssl_handshake(&self->ssl);
+    if ((ret == 0 || ssl_socket_is_want(ret)) && mpssl_alloc_watch_failed()) {
+        // Mbed TLS carried on past a failed allocation: what it sends next
+        // cannot be trusted, so the handshake ends here, as out of memory.
+        mbedtls_ssl_send_alert_message(&self->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR);
+        ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
     if (ret == 0) {
         // The last flight stays held back for the first write (ssl_io.c).
         self->state = SSL_SOCKET_OPEN;

@@ -1,0 +1,88 @@
+# Making the Nth TLS allocation fail, for N across a whole connection (both wraps, the
+# handshake, data both ways, close), TLS 1.2 and TLS 1.3: every run ends in MemoryError or
+# OSError(ENOMEM) raised by the side whose allocation failed (never another error, a hang or a
+# crash), every TLS allocation is given back once both sockets are closed, and a normal
+# connection right after succeeds.
+#
+# The normal suite tries every N up to DENSE, then every STRIDE-th, then the last few N of the
+# connection (kept under ~20 s on the sanitizer build). MPSSL_ALLOC_SWEEP=full (make
+# alloc-sweep-full) tries every N; the output is the same.
+import os
+from errno import ENOMEM
+import _mpssl_testing
+from _inmemory import TLS12, TLS13, client_context, exchange, live, server_context, Stalled
+
+FULL = os.getenv("MPSSL_ALLOC_SWEEP") == "full"
+DENSE = 200
+STRIDE = 97
+TAIL = 40
+RECOVERY_EVERY = 1 if FULL else 10  # N between checks that a normal connection works
+
+SERVER = server_context()
+
+
+def outcome(client_ctx, n):
+    # What connection number n's failed allocation caused: "enomem", "completed" (n is past the
+    # connection's last allocation), or a description of anything else.
+    start = _mpssl_testing.allocations()
+    _mpssl_testing.fail_allocation_after(n)
+    try:
+        delivered = exchange(client_ctx, SERVER) - start
+        # Allocation counts vary by a few between connections (random values of varying size):
+        # completing is right if the connection made fewer than n allocations, or if the
+        # failure came only in close(), after the data had arrived: close is best effort (its
+        # close_notify may not go out) and must only free everything, which is checked below.
+        made = _mpssl_testing.allocations() - start
+        result = "completed" if made < n or delivered < n else "no error"
+    except MemoryError:
+        result = "enomem"
+    except OSError as e:
+        result = "enomem" if e.errno == ENOMEM else "OSError %r" % (e.args,)
+    except Stalled as e:
+        result = "hang (%s)" % e
+    except Exception as e:
+        result = "%s %r" % (type(e).__name__, e.args)
+    _mpssl_testing.fail_allocation_after(0)
+    return result
+
+
+def sweep(label, suite):
+    client_ctx = client_context(suite)
+    exchange(client_ctx, SERVER)  # warm up: first-use allocations (PSA, RNG) happen once
+    base = live()
+    before = _mpssl_testing.allocations()
+    exchange(client_ctx, SERVER)
+    total = _mpssl_testing.allocations() - before
+    if FULL:
+        points = list(range(1, total + 1))
+    else:
+        points = sorted(
+            set(range(1, DENSE + 1)) | set(range(DENSE, total, STRIDE)) | set(range(total - TAIL, total + 1))
+        )
+    problems = []
+    for i, n in enumerate(points):
+        result = outcome(client_ctx, n)
+        if result != "enomem" and not (result == "completed" and n > total - TAIL):
+            problems.append("N=%d: %s" % (n, result))
+        leaked = live() - base
+        if leaked:
+            problems.append("N=%d: %d allocations not freed" % (n, leaked))
+            base += leaked
+        if i % RECOVERY_EVERY == 0 or i == len(points) - 1:
+            try:
+                exchange(client_ctx, SERVER)
+            except Exception as e:
+                problems.append("N=%d: the next connection failed: %s %r" % (n, type(e).__name__, e.args))
+    # Well past the last allocation, nothing fails.
+    if outcome(client_ctx, total + TAIL) != "completed":
+        problems.append("N=%d (past the end): did not complete" % (total + TAIL))
+    print(label, "allocations per connection > 100:", total > 100)
+    print(label, "every run ended in ENOMEM, freed everything, recovered:", not problems)
+    for p in problems[:20]:
+        print("  ", p)
+    if os.getenv("MPSSL_ALLOC_SWEEP_VERBOSE"):
+        print(label, "allocations per connection:", total, "runs:", len(points))
+
+
+sweep("TLS 1.2", TLS12)
+sweep("TLS 1.3", TLS13)

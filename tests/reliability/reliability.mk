@@ -1,0 +1,169 @@
+# Reliability and security (issue #7), included by the top-level Makefile.
+#
+#   make asan              build/asan/micropython: our binary with AddressSanitizer,
+#                          UndefinedBehaviorSanitizer and LeakSanitizer (clang)
+#   make test-asan         the whole test suite (tools/run-tests.py) on the sanitizer build
+#   make test-valgrind     the TLS and DTLS client/server tests under valgrind memcheck
+#   make test-reliability  tests/reliability and tests/hostile on build/micropython
+#   make alloc-sweep-full  fail every TLS allocation in turn, TLS 1.2 and 1.3 (minutes)
+#   make soak              5 000 in-memory handshakes, 100 concurrent asyncio connections
+#   make fuzz              build the libFuzzer harnesses (build/fuzz/)
+#   make fuzz-short        every harness for FUZZ_SECONDS (default 60) each: CI-sized
+#   make fuzz-long         every harness for FUZZ_LONG_SECONDS (default 1800) each
+#   make fuzz-corpus       re-record the seed corpora (fuzz/corpus/) from real handshakes
+#
+# All of them build what they need first. clang and its sanitizer and fuzzer runtimes,
+# and valgrind, are Debian packages installed when missing.
+
+RELIABILITY_DIR := $(ROOT)/tests/reliability
+ASAN_BUILD := $(ROOT)/build/asan
+ASAN_BIN := $(ASAN_BUILD)/micropython
+SANITIZER_PACKAGES := clang libclang-rt-14-dev
+VALGRIND_PACKAGES := valgrind
+
+# ASan + UBSan + LSan. UBSan reports are fatal (halt_on_error=1 below) so that a report fails
+# the test that caused it instead of scrolling by; its checks stay recoverable in the code
+# because only those honour a suppressions file. -O1 keeps the suite's run time reasonable
+# and stack traces readable; STRIP= keeps the symbols.
+ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g
+ASAN_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(ASAN_BUILD)/obj CC=clang \
+	COPT="-O1 -DNDEBUG" STRIP= \
+	CFLAGS_EXTRA="$(ASAN_CFLAGS)" LDFLAGS_EXTRA="-fsanitize=address,undefined"
+
+# How the sanitizers run (exported to the tests through the environment).
+# detect_stack_use_after_return=0: MicroPython's conservative GC scans the C stack, and a
+# fake stack would hide live pointers from it. detect_leaks=1 is LSan at exit; the GC heap
+# is one allocation, so LSan sees libc leaks (ours or MicroPython's), not GC-heap ones:
+# the tests check those with _mpssl_testing.live_allocations(). The suppressions file says
+# why each entry is there.
+ASAN_ENV := \
+	ASAN_OPTIONS=detect_stack_use_after_return=0:detect_leaks=1:abort_on_error=1:strict_string_checks=1:check_initialization_order=1:detect_invalid_pointer_pairs=0 \
+	LSAN_OPTIONS=suppressions=$(RELIABILITY_DIR)/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(RELIABILITY_DIR)/ubsan.supp
+
+.PHONY: asan test-asan test-valgrind test-reliability alloc-sweep-full soak \
+	fuzz fuzz-short fuzz-long fuzz-corpus sanitizer-tools
+
+sanitizer-tools:
+	@$(ROOT)/tools/ensure-packages.sh $(SANITIZER_PACKAGES)
+
+asan: $(ASAN_BIN)
+
+$(ASAN_BIN): $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) build/micropython \
+		$(RELIABILITY_DIR)/reliability.mk
+	@$(ROOT)/tools/ensure-packages.sh $(SANITIZER_PACKAGES)
+	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(ASAN_MAKE_ARGS) \
+		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross \
+		MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
+	cp $(ASAN_BUILD)/obj/micropython $@.tmp && mv -f $@.tmp $@
+
+test-asan: $(ASAN_BIN)
+	$(ASAN_ENV) MPSSL_MICROPYTHON=$(ASAN_BIN) python3 tools/run-tests.py $(ASAN_TEST_ARGS)
+
+# ---- Fuzzing (fuzz/README.md) -----------------------------------------------------------
+# The unix port again, compiled with libFuzzer's coverage instrumentation and the sanitizers,
+# Mbed TLS on libc's allocator (fuzz/mbedtls_config_fuzz.h says why); fuzz/port.mk links one
+# libFuzzer binary per target from its objects: build/fuzz/fuzz-<target>. The port's own
+# binary, build/fuzz/obj/micropython, runs fuzz/replay.py on the same configuration.
+FUZZ_DIR := $(ROOT)/fuzz
+FUZZ_BUILD := $(ROOT)/build/fuzz
+FUZZ_TARGETS := load tls_server tls_client dtls_server
+FUZZ_SECONDS ?= 60
+FUZZ_LONG_SECONDS ?= 1800
+FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -g -DMPSSL_MBEDTLS_CONFIG_USER='\"$(FUZZ_DIR)/mbedtls_config_fuzz.h\"'
+FUZZ_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(FUZZ_BUILD)/obj CC=clang \
+	COPT="-O1 -DNDEBUG" STRIP= \
+	CFLAGS_EXTRA="$(FUZZ_CFLAGS)" LDFLAGS_EXTRA="-fsanitize=address,undefined" \
+	FUZZ_DIR=$(FUZZ_DIR) FUZZ_OUT=$(FUZZ_BUILD) FUZZ_TARGETS="$(FUZZ_TARGETS)"
+# Per input: 10 s at most; inputs up to 16 KiB (a full handshake flight is under 4 KiB).
+FUZZ_RUN_ARGS := -timeout=10 -max_len=16384 -rss_limit_mb=4096 -print_final_stats=1
+FUZZ_ENV := MPSSL_CERTS=$(ROOT)/build/certs $(ASAN_ENV)
+
+fuzz: $(FUZZ_BUILD)/.built
+
+$(FUZZ_BUILD)/.built: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) build/micropython \
+		$(wildcard $(FUZZ_DIR)/*.c $(FUZZ_DIR)/*.h $(FUZZ_DIR)/*.py $(FUZZ_DIR)/*.mk) \
+		$(RELIABILITY_DIR)/reliability.mk
+	@$(ROOT)/tools/ensure-packages.sh $(SANITIZER_PACKAGES)
+	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
+	$(MAKE) -C $(MICROPY_SRC)/ports/unix -f Makefile -f $(FUZZ_DIR)/port.mk -j$(JOBS) \
+		$(FUZZ_MAKE_ARGS) all fuzz-targets \
+		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross \
+		MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
+	@touch $@
+
+# $(call fuzz_run,SECONDS): every target in turn on its seeds (fuzz/corpus/<target>) and
+# what earlier runs found (build/fuzz/corpus/<target>); a crash stops the run and leaves
+# its input in build/fuzz/artifacts/.
+define fuzz_run
+	@mkdir -p $(FUZZ_BUILD)/artifacts
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		echo "fuzz: $$t for $(1) s"; \
+		$(FUZZ_ENV) $(FUZZ_BUILD)/fuzz-$$t $(FUZZ_RUN_ARGS) -max_total_time=$(1) \
+			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+			$(FUZZ_BUILD)/corpus/$$t $(FUZZ_DIR)/corpus/$$t \
+			> $(FUZZ_BUILD)/$$t.log 2>&1 \
+			|| { tail -60 $(FUZZ_BUILD)/$$t.log; echo "fuzz: $$t FAILED (log: build/fuzz/$$t.log)"; exit 1; }; \
+		grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)" $(FUZZ_BUILD)/$$t.log | tr '\n' ' '; echo; \
+	done
+endef
+
+fuzz-short: fuzz
+	$(call fuzz_run,$(FUZZ_SECONDS))
+
+fuzz-long: fuzz
+	$(call fuzz_run,$(FUZZ_LONG_SECONDS))
+
+fuzz-corpus: build/micropython
+	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
+	rm -rf $(FUZZ_DIR)/corpus
+	mkdir -p $(FUZZ_DIR)/corpus
+	MPSSL_CERTS=$(ROOT)/build/certs build/micropython $(FUZZ_DIR)/record_seeds.py $(FUZZ_DIR)/corpus
+
+# ---- valgrind ---------------------------------------------------------------------------
+# build/valgrind/micropython: gcc -O1 -g, symbols kept, Mbed TLS on libc's allocator (the
+# fuzz configuration header: memcheck then sees every TLS block on its own). Run through
+# build/valgrind/micropython-memcheck, a wrapper the test harness takes as its binary.
+VALGRIND_BUILD := $(ROOT)/build/valgrind
+VALGRIND_BIN := $(VALGRIND_BUILD)/micropython
+VALGRIND_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(VALGRIND_BUILD)/obj COPT="-O1 -DNDEBUG" STRIP= \
+	CFLAGS_EXTRA="-g -DMPSSL_MBEDTLS_CONFIG_USER='\"$(FUZZ_DIR)/mbedtls_config_fuzz.h\"'"
+VALGRIND_SUITES ?= --suite multi --suite multi-cpython --suite dtls
+VALGRIND_OPTIONS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	--show-leak-kinds=definite --suppressions=$(RELIABILITY_DIR)/valgrind.supp
+
+$(VALGRIND_BIN): $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) build/micropython \
+		$(FUZZ_DIR)/mbedtls_config_fuzz.h
+	@$(ROOT)/tools/ensure-packages.sh $(VALGRIND_PACKAGES)
+	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(VALGRIND_MAKE_ARGS) \
+		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross \
+		MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
+	cp $(VALGRIND_BUILD)/obj/micropython $@.tmp && mv -f $@.tmp $@
+	printf '#!/bin/sh\nexec valgrind $(VALGRIND_OPTIONS) $(VALGRIND_BIN) "$$@"\n' > $(VALGRIND_BUILD)/micropython-memcheck
+	chmod +x $(VALGRIND_BUILD)/micropython-memcheck
+
+# The TLS and DTLS client/server tests (multitests: ours against ours, against CPython, and
+# DTLS over a lossy proxy) with every MicroPython instance under memcheck: any report, or a
+# definite leak at exit, shows in the test's output and fails it.
+test-valgrind: $(VALGRIND_BIN)
+	MPSSL_MICROPYTHON=$(VALGRIND_BUILD)/micropython-memcheck python3 tools/run-tests.py $(VALGRIND_SUITES)
+
+# ---- reliability, hostile peers, allocation failure, soak ------------------------------
+test-reliability: build/micropython
+	python3 tools/run-tests.py --suite reliability --suite hostile
+
+alloc-sweep-full: build/micropython
+	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
+	cd $(RELIABILITY_DIR) && MPSSL_CERTS=$(ROOT)/build/certs MPSSL_ALLOC_SWEEP=full \
+		$(or $(ALLOC_SWEEP_BIN),$(ROOT)/build/micropython) alloc_failure_at_every_step_raises_enomem.py \
+		> $(ROOT)/build/alloc-sweep-full.out 2>&1; \
+		cat $(ROOT)/build/alloc-sweep-full.out; \
+		diff -u alloc_failure_at_every_step_raises_enomem.py.exp $(ROOT)/build/alloc-sweep-full.out
+
+SOAK_ENV := MPSSL_CERTS=$(ROOT)/build/certs MPSSL_PORT_BASE=$(or $(MPSSL_PORT_BASE),24600)
+
+soak: build/micropython
+	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
+	$(SOAK_ENV) build/micropython $(RELIABILITY_DIR)/soak/sequential_handshakes.py
+	$(SOAK_ENV) build/micropython -X heapsize=16M $(RELIABILITY_DIR)/soak/asyncio_concurrent.py
