@@ -129,8 +129,8 @@ void mpssl_platform_init(void);
 // ssl_alloc.c: every Mbed TLS allocation.
 void *mpssl_calloc(size_t nmemb, size_t size);
 void mpssl_free(void *ptr);
-void mpssl_alloc_connection_opened(void);
-void mpssl_alloc_connection_closed(void);
+void mpssl_alloc_handshake_started(void);
+void mpssl_alloc_handshake_ended(void);
 void mpssl_alloc_reset(void);
 void mpssl_alloc_watch_start(void);
 bool mpssl_alloc_watch_failed(void);

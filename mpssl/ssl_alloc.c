@@ -9,10 +9,10 @@
 // Mbed TLS's bignum code allocates and frees small blocks by the thousand
 // (about 16,500 for one TLS 1.3 handshake on P-256), and each trip through
 // the GC allocator searches the heap: it was a fifth of a handshake's time.
-// So while any connection exists, freed blocks of up to 256 bytes wait on
-// free lists, one per 16-byte size class, and are handed out again zeroed.
-// The lists hold at most MPSSL_ALLOC_CACHE_BYTES and are emptied when the
-// last connection goes, so an idle module holds nothing.
+// So while any handshake runs, freed blocks of up to 256 bytes wait on free
+// lists, one per 16-byte size class, and are handed out again zeroed. The
+// lists hold at most MPSSL_ALLOC_CACHE_BYTES and are emptied when the last
+// handshake ends, so open connections and an idle module hold nothing extra.
 #include <string.h>
 
 #include "py/runtime.h"
@@ -41,7 +41,7 @@ typedef struct _ssl_alloc_free_t {
 
 static ssl_alloc_free_t *ssl_alloc_cache[SSL_ALLOC_CLASSES];
 static size_t ssl_alloc_cached_bytes;
-static size_t ssl_alloc_connections;
+static size_t ssl_alloc_handshakes;
 
 // Mbed TLS does not always report a failed allocation as such (inside PSA
 // or X.509 verification it can surface as a handshake or signature error),
@@ -50,7 +50,7 @@ static size_t ssl_alloc_connections;
 static bool ssl_alloc_failed;
 
 static bool ssl_alloc_cacheable(size_t size) {
-    return ssl_alloc_connections > 0 && size <= SSL_ALLOC_GRAIN * SSL_ALLOC_CLASSES;
+    return ssl_alloc_handshakes > 0 && size <= SSL_ALLOC_GRAIN * SSL_ALLOC_CLASSES;
 }
 
 static size_t ssl_alloc_class(size_t rounded) {
@@ -135,13 +135,13 @@ static void ssl_alloc_drain(void) {
     ssl_alloc_cached_bytes = 0;
 }
 
-void mpssl_alloc_connection_opened(void) {
-    ++ssl_alloc_connections;
+void mpssl_alloc_handshake_started(void) {
+    ++ssl_alloc_handshakes;
 }
 
-void mpssl_alloc_connection_closed(void) {
+void mpssl_alloc_handshake_ended(void) {
     // Guarded: at soft reset a socket's finaliser may run after the reset.
-    if (ssl_alloc_connections > 0 && --ssl_alloc_connections == 0) {
+    if (ssl_alloc_handshakes > 0 && --ssl_alloc_handshakes == 0) {
         ssl_alloc_drain();
     }
 }
@@ -149,7 +149,7 @@ void mpssl_alloc_connection_closed(void) {
 // At soft reset: the GC heap is about to go, and everything on it.
 void mpssl_alloc_reset(void) {
     ssl_alloc_drain();
-    ssl_alloc_connections = 0;
+    ssl_alloc_handshakes = 0;
 }
 
 void mpssl_alloc_watch_start(void) {

@@ -22,12 +22,20 @@ static bool ssl_socket_is_want(int ret) {
     return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
+// Every state change goes through here: the allocator caches small blocks
+// only while some handshake is running (ssl_alloc.c).
+static void ssl_socket_set_state(mp_obj_ssl_socket_t *self, ssl_socket_state_t state) {
+    if (self->state == SSL_SOCKET_HANDSHAKING) {
+        mpssl_alloc_handshake_ended();
+    }
+    self->state = state;
+}
+
 // Frees every Mbed TLS structure at once; the object stays safe to call.
 static void ssl_socket_release(mp_obj_ssl_socket_t *self) {
     mbedtls_ssl_free(&self->ssl);
     mpssl_io_release(self);
-    self->state = SSL_SOCKET_CLOSED;
-    mpssl_alloc_connection_closed();
+    ssl_socket_set_state(self, SSL_SOCKET_CLOSED);
 }
 
 // Mbed TLS ends a TLS 1.2 / DTLS handshake that lacks a required client
@@ -58,7 +66,7 @@ static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
         self->verify_flags |= result;
     }
     self->error = ret;
-    self->state = SSL_SOCKET_FAILED;
+    ssl_socket_set_state(self, SSL_SOCKET_FAILED);
     mpssl_io_release(self);
     return ret;
 }
@@ -114,8 +122,12 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
         ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
     if (ret == 0) {
-        // The last flight stays held back for the first write (ssl_io.c).
-        self->state = SSL_SOCKET_OPEN;
+        // The last flight stays held back for the first write (ssl_io.c);
+        // without one, the flight buffer is no longer needed.
+        if (!mpssl_io_flight_pending(self)) {
+            mpssl_io_release(self);
+        }
+        ssl_socket_set_state(self, SSL_SOCKET_OPEN);
         return 0;
     }
     if (ssl_socket_is_want(ret)) {
@@ -346,7 +358,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->context = context;
     self->sock = sock;
     mbedtls_ssl_init(&self->ssl);
-    mpssl_alloc_connection_opened();
+    mpssl_alloc_handshake_started();
     memset(&self->flight, 0, sizeof(self->flight));
     self->error = 0;
     self->sock_errno = 0;
