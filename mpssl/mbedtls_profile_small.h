@@ -69,6 +69,10 @@
 
 // ---- RAM ----------------------------------------------------------------
 
+// No small-block cache during handshakes (ssl_alloc.c): up to 8 KiB of heap
+// bought back for some handshake speed.
+#define MPSSL_ALLOC_CACHE_BYTES 0
+
 // Elliptic-curve multiplication with a window of 2 and no cached
 // precomputation for the base point: less heap during the handshake for
 // some speed.
