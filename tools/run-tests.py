@@ -7,8 +7,12 @@ MPSSL_UPSTREAM_TESTS MicroPython's tests directory (default build/deps/micropyth
 
 The test command. It creates the test certificates (tools/make-certs.sh), starts the peers the
 tests talk to on loopback (openssl s_server instances, raw-socket misbehaving peers, and an
-on-demand openssl s_client service), runs the suites in SUITES with MicroPython's own test
-runners, stops every peer, prints each failure's diff and ends with the line "N passed, N failed".
+on-demand openssl s_client service), runs the suites in SUITES one after another with
+MicroPython's own test runners, stops every peer, prints each failure's diff and ends with the
+line "N passed, N failed". The upstream suite binds the fixed port 8000 (MicroPython's multi_net
+tests): do not run two of these at once in one network namespace (.ci/run gives the tests one
+of their own). The qemu suites build the emulator firmware first (make qemu, minutes from
+scratch; the cross toolchain and qemu are Debian packages it installs when missing).
 
 What a test sees (environment):
   MPSSL_CERTS            directory of certificates and keys (see tools/make-certs.sh), plus
@@ -40,6 +44,8 @@ import traceback
 import ssl as cpython_ssl
 from typing import NamedTuple
 
+import upstream_suite
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 MICROPYTHON = os.path.abspath(
@@ -50,9 +56,9 @@ CERTS = os.path.join(BUILD, "certs")
 # under build/test-run/ so that concurrent runs do not meet; removed when every test passed.
 RUN = None
 # MicroPython's tests directory: its runners, and the upstream suites.
-UPSTREAM_TESTS = os.environ.get(
-    "MPSSL_UPSTREAM_TESTS", os.path.join(BUILD, "deps", "micropython", "tests")
-)
+UPSTREAM_TESTS = upstream_suite.UPSTREAM
+# The --only pattern (the upstream runner passes it on to upstream_suite.run).
+ONLY = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -61,7 +67,9 @@ UPSTREAM_TESTS = os.environ.get(
 
 class Suite(NamedTuple):
     name: str
-    runner: str  # "single": upstream run-tests.py; "multi": upstream run-multitests.py
+    # "single": upstream run-tests.py; "multi": upstream run-multitests.py; "upstream":
+    # tools/upstream_suite.py; "qemu": make test-qemu (ports/qemu/qemu.mk) on the emulated board
+    runner: str
     dir: str
     patterns: tuple  # file globs inside dir; names starting with "_" are helpers, never tests
     # multi: -i arguments, one tuple per number of instances a test has (run-multitests.py
@@ -70,30 +78,30 @@ class Suite(NamedTuple):
     permutations: int = 1  # multi: 2 runs both instance orders
     default: bool = True  # run without --suite
     binary: str = MICROPYTHON  # the MicroPython under test (e.g. a sanitizer build for a suite)
+    profile: str = ""  # qemu: the MPSSL_PROFILE of the firmware
 
 
 MP_MP = ("micropython", "micropython")
 MP_CPYTHON = ("micropython", "cpython")
 MP_CPYTHON_MP = ("micropython", "cpython", "micropython")
+CPYTHON_MP = ("cpython", "micropython")
 
 SUITES = [
     Suite("ssl", "single", "tests/ssl", ("*.py",)),
     Suite("multi", "multi", "tests/multi", ("*.py",), (MP_MP,)),
     Suite("multi-cpython", "multi", "tests/multi", ("*.py",), (MP_CPYTHON,), permutations=2),
-    # Three-instance DTLS tests put a CPython lossy proxy between two MicroPythons.
-    Suite("dtls", "multi", "tests/dtls", ("*.py",), (MP_MP, MP_CPYTHON_MP)),
-    # MicroPython's own TLS tests; written for its micropython-lib ssl wrapper, run on request.
-    Suite(
-        "upstream", "single", UPSTREAM_TESTS + "/extmod", ("ssl_*.py", "tls_*.py"), default=False
-    ),
-    Suite(
-        "upstream-multi",
-        "multi",
-        UPSTREAM_TESTS + "/multi_net",
-        ("*ssl*.py", "*tls*.py"),
-        (MP_MP,),
-        default=False,
-    ),
+    # Three-instance DTLS tests put CPython (a lossy proxy, stray datagrams) between two
+    # MicroPythons; in openssl_*.py a CPython instance drives the openssl command line.
+    Suite("dtls", "multi", "tests/dtls", ("dtls_*.py", "lossy_*.py", "stray_*.py"), (MP_MP, MP_CPYTHON_MP)),
+    Suite("dtls-openssl", "multi", "tests/dtls", ("openssl_*.py",), (CPYTHON_MP,)),
+    # Allocation failure at every step (tests/reliability/reliability.mk has the longer runs).
+    Suite("reliability", "single", "tests/reliability", ("*.py",)),
+    # MicroPython's own ssl/tls tests and tests/asyncio_tls: tools/upstream_suite.py chooses the
+    # tests (its tests()) and how each runs (net_inet ones are listed as skipped: no internet).
+    Suite("upstream", "upstream", UPSTREAM_TESTS, ()),
+    # tests/qemu on the emulated Cortex-M3 board, in each firmware profile.
+    Suite("qemu-small", "qemu", "tests/qemu", ("*.py",), binary="", profile="small"),
+    Suite("qemu-full", "qemu", "tests/qemu", ("*.py",), binary="", profile="full"),
 ]
 
 
@@ -343,6 +351,8 @@ class Result(NamedTuple):
 
 
 def suite_files(suite, only):
+    if suite.runner == "upstream":
+        return upstream_suite.tests(only)
     base = os.path.join(ROOT, suite.dir)
     files = sorted({f for p in suite.patterns for f in glob.glob(os.path.join(base, p))})
     files = [f for f in files if not os.path.basename(f).startswith("_")]
@@ -376,14 +386,18 @@ def run_single(suite, files, env):
 
     args = [sys.executable, os.path.join(UPSTREAM_TESTS, "run-tests.py"), "-r", result_dir]
     rc, tail = run_runner(args + files, env, on_line)
-    # The runner writes a failed test's .exp and .out after announcing it: diff them now.
+    return add_failure_diffs(results, result_dir), rc, tail
+
+
+def add_failure_diffs(results, result_dir, test_file=lambda test: test):
+    # run-tests.py writes a failed test's .exp and .out after announcing it (named after the
+    # test's path as it was given, test_file(test)): diff them once the runner is done.
     for i, r in enumerate(results):
         if r.status == "FAIL":
-            base = os.path.join(
-                result_dir, r.test.replace("..", "_").replace("./", "").replace("/", "_")
-            )
+            name = test_file(r.test).replace("..", "_").replace("./", "").replace("/", "_")
+            base = os.path.join(result_dir, name)
             results[i] = r._replace(detail=diff_files(base + ".exp", base + ".out"))
-    return results, rc, tail
+    return results
 
 
 def run_multi(suite, files, env):
@@ -428,7 +442,90 @@ def instance_count(test):
         )
 
 
-RUNNERS = {"single": run_single, "multi": run_multi}
+class _UpstreamLines:
+    """The file upstream_suite.run() prints to: its lines ("PASS name", "FAIL name" and the
+    failure's indented diff, "SKIP name (reason)") become Results as they arrive."""
+
+    def __init__(self):
+        self.results = []
+        self.current = None  # [test, status, detail lines] of the test whose lines are read
+        self.pending = ""
+
+    def write(self, text):
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            m = re.match(r"(PASS|FAIL|SKIP) (\S+)(?: \((.*)\))?$", line)
+            if m:
+                self.finish()
+                status = {"PASS": "pass", "FAIL": "FAIL", "SKIP": "skip"}[m.group(1)]
+                self.current = [m.group(2), status, [m.group(3)] if m.group(3) else []]
+            elif self.current and line.startswith("    "):
+                self.current[2].append(line[4:])
+
+    def flush(self):
+        pass
+
+    def finish(self):
+        if self.current:
+            test, status, detail = self.current
+            report(Result(test, status, "\n".join(detail)), self.results)
+            self.current = None
+
+
+def run_upstream(suite, files, env):
+    # upstream_suite starts its own servers and reads MPSSL_CERTS and MPSSL_PORT_BASE from the
+    # environment; the suite's tests are the `files` its tests() listed, selected again by --only.
+    lines = _UpstreamLines()
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        passed, failed, _ = upstream_suite.run(suite.binary, ONLY, out=lines)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    lines.finish()
+    got = [r.status for r in lines.results]
+    if (got.count("pass"), got.count("FAIL")) != (passed, failed):
+        return lines.results, 1, "upstream_suite counted %d passed, %d failed" % (passed, failed)
+    return lines.results, 0, ""
+
+
+def run_qemu(suite, files, env):
+    """tests/qemu with ports/qemu/qemu.mk: build the profile's firmware, then make test-qemu."""
+    profile = "MPSSL_PROFILE=" + suite.profile
+    log = os.path.join(RUN, "qemu-build-%s.log" % suite.profile)
+    print("qemu: make qemu %s (log: %s)" % (profile, os.path.relpath(log, ROOT)), flush=True)
+    started = time.monotonic()
+    with open(log, "wb") as f:
+        rc = spawn(["make", "qemu", profile], cwd=ROOT, stdout=f, stderr=subprocess.STDOUT).wait()
+    print("qemu: firmware ready after %.0f s" % (time.monotonic() - started), flush=True)
+    if rc != 0:
+        with open(log, errors="replace") as f:
+            return [], rc, "".join(f.readlines()[-30:])
+
+    results = []
+    tag = " [qemu-%s]" % suite.profile
+
+    def on_line(line):
+        m = re.match(r"(pass|FAIL|skip) +(\S+)", line)
+        if m:
+            report(Result(os.path.relpath(m.group(2), ROOT) + tag, m.group(1)), results)
+
+    # QEMU_TESTS (absolute paths, as qemu.mk passes them to run-tests.py) narrows the run.
+    tests = " ".join(os.path.join(ROOT, f) for f in files)
+    rc, tail = run_runner(
+        ["make", "-s", "test-qemu", profile, "QEMU_TESTS=" + tests], env, on_line
+    )
+
+    def test_file(test):
+        return os.path.join(ROOT, test[: -len(tag)])
+
+    result_dir = os.path.join(BUILD, "qemu", "results-" + suite.profile)
+    return add_failure_diffs(results, result_dir, test_file), rc, tail
+
+
+RUNNERS = {"single": run_single, "multi": run_multi, "upstream": run_upstream, "qemu": run_qemu}
 
 
 def diff_files(expected, got):
@@ -491,6 +588,8 @@ def main():
     parser.add_argument("--list", action="store_true", help="list the selected tests and exit")
     args = parser.parse_args()
 
+    global ONLY
+    ONLY = args.only
     suites = [s for s in SUITES if (s.name in args.suite if args.suite else s.default)]
     selected = [(s, suite_files(s, args.only)) for s in suites]
     selected = [(s, files) for s, files in selected if files]
@@ -499,7 +598,9 @@ def main():
             print("\n".join("%s: %s" % (suite.name, f) for f in files))
         return 0
 
-    missing = sorted({s.binary for s, _ in selected if not os.access(s.binary, os.X_OK)})
+    missing = sorted(
+        {s.binary for s, _ in selected if s.binary and not os.access(s.binary, os.X_OK)}
+    )
     if missing:
         names = ", ".join(os.path.relpath(b, ROOT) for b in missing)
         print("run-tests: %s not found: run make first" % names)
@@ -517,9 +618,15 @@ def main():
         with Peers() as peers:
             for suite, files in selected:
                 print("== suite %s (%d files)" % (suite.name, len(files)), flush=True)
+                suite_started = time.monotonic()
                 env = test_env(peers, suite)
                 suite_results, rc, tail = RUNNERS[suite.runner](suite, files, env)
                 results += suite_results
+                statuses = [r.status for r in suite_results]
+                counts = tuple(map(statuses.count, ("pass", "FAIL", "skip")))
+                elapsed = time.monotonic() - suite_started
+                summary = "== suite %s: %d passed, %d failed, %d skipped in %.0f s"
+                print(summary % ((suite.name,) + counts + (elapsed,)), flush=True)
                 complete = len(suite_results) == len(files) * suite.permutations
                 if not complete or (rc != 0 and all(r.status != "FAIL" for r in suite_results)):
                     detail = "runner exited with %d after %d results; its last lines:\n%s"
