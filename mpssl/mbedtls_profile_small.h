@@ -76,6 +76,7 @@
 // Elliptic-curve multiplication with a window of 2 and no cached
 // precomputation for the base point: less heap during the handshake for
 // some speed.
+#undef MBEDTLS_ECP_WINDOW_SIZE
 #define MBEDTLS_ECP_WINDOW_SIZE 2
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
 
