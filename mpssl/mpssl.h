@@ -83,6 +83,8 @@ typedef struct _mp_obj_ssl_socket_t {
     uint8_t poll_mask;        // the direction the handshake waits for, if not the caller's
     bool peer_closed;         // close_notify or EOF seen: reads return b''
     bool handshake_driven;    // a read, write or handshake call has run it
+    bool dtls_flight_sent;    // DTLS: a flight went out (its timer started)
+    uint8_t dtls_datagrams_in; // DTLS: datagrams read so far (saturating)
 } mp_obj_ssl_socket_t;
 
 extern const mp_obj_type_t mpssl_context_type;

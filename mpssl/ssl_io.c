@@ -167,6 +167,15 @@ static bool ssl_io_dtls_timer_running(mp_obj_ssl_socket_t *self) {
     return ssl_io_is_dtls(self) && self->timer_fin_ms != 0;
 }
 
+// A DTLS server has read the datagram that brought its client and sent no
+// flight yet, yet Mbed TLS wants more: that datagram was no ClientHello
+// (Mbed TLS drops bad datagrams silently). Waiting on would let any stray
+// datagram stall the documentation's accept loop; the handshake fails now.
+static bool ssl_io_dtls_stray_first_datagram(mp_obj_ssl_socket_t *self) {
+    return ssl_io_is_dtls(self) && (self->context->protocol & MPSSL_PROTOCOL_SERVER)
+           && self->dtls_datagrams_in > 0 && !self->dtls_flight_sent;
+}
+
 static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
     mp_obj_ssl_socket_t *self = ctx;
     // The peer answers a flight only once it has all of it.
@@ -174,13 +183,17 @@ static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
     if (ret != 0) {
         return ret;
     }
-    if (ssl_io_dtls_timer_running(self) && !ssl_io_stream_ready(self, MP_STREAM_POLL_RD)) {
-        return MBEDTLS_ERR_SSL_WANT_READ;
+    if (ssl_io_is_dtls(self) && !mbedtls_ssl_is_handshake_over(&self->ssl)
+        && !ssl_io_stream_ready(self, MP_STREAM_POLL_RD)) {
+        return ssl_io_dtls_stray_first_datagram(self) ? MBEDTLS_ERR_SSL_INVALID_RECORD : MBEDTLS_ERR_SSL_WANT_READ;
     }
     int err;
     mp_uint_t n = ssl_io_stream_call(self, SSL_IO_READ, buf, len, &err);
     if (n == MP_STREAM_ERROR) {
         return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_READ, MBEDTLS_ERR_NET_RECV_FAILED);
+    }
+    if (self->dtls_datagrams_in < 255) {
+        ++self->dtls_datagrams_in;
     }
     return (int)n;
 }
@@ -190,6 +203,7 @@ static void ssl_io_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
     mp_obj_ssl_socket_t *self = ctx;
     self->timer_int_ms = int_ms;
     self->timer_fin_ms = fin_ms;
+    self->dtls_flight_sent |= fin_ms != 0;
     self->timer_start_ms = mp_hal_ticks_ms();
 }
 
