@@ -43,9 +43,8 @@ endif
 # on the key schedule's alignment, so all three get the flags. Compilers do
 # not emit these instructions on their own: Mbed TLS still checks the CPU
 # before it uses them, and the binary runs on any x86-64.
-ifneq ($(findstring x86_64,$(shell $(CC) -dumpmachine 2>/dev/null)),)
-MPSSL_AESNI_CFLAGS := -maes -mpclmul -msse2
+# Deferred (=): a port sets its cross compiler ($(CC)) after including us.
+MPSSL_AESNI_CFLAGS = $(if $(findstring x86_64,$(shell $(CC) -dumpmachine 2>/dev/null)),-maes -mpclmul -msse2)
 $(BUILD)/%/library/aesni.o: CFLAGS += $(MPSSL_AESNI_CFLAGS)
 $(BUILD)/%/library/aes.o: CFLAGS += $(MPSSL_AESNI_CFLAGS)
 $(BUILD)/%/library/gcm.o: CFLAGS += $(MPSSL_AESNI_CFLAGS)
-endif

@@ -112,10 +112,13 @@ qemu: $(QEMU_BUILD)/$(MPSSL_PROFILE)/firmware.elf
 # booted board per test file: between the files of one run, run-tests.py
 # soft-resets the board, and mpssl's shared random generator and PSA state
 # (static, set up once) then point into the old heap (see README).
+# The board dies with run-tests.py (setpriv --pdeathsig): run-tests.py does
+# not stop it when a test times out, and a hung board spins a core forever.
 QEMU_TESTS := $(sort $(wildcard $(ROOT)/tests/qemu/*.py))
 test-qemu: $(QEMU_BUILD)/$(MPSSL_PROFILE)/firmware.elf
 	@cd $(MICROPY_SRC)/tests && failed=""; for t in $(QEMU_TESTS); do \
-		$(QEMU_PYTHON) ./run-tests.py -t execpty:"$(QEMU_SYSTEM_ARGS) -serial pty -kernel $<" \
+		$(QEMU_PYTHON) ./run-tests.py \
+			-t execpty:"setpriv --pdeathsig KILL $(QEMU_SYSTEM_ARGS) -serial pty -kernel $<" \
 			--result-dir $(QEMU_BUILD)/results-$(MPSSL_PROFILE) $$t | grep -E "^(pass|FAIL|skip) " \
 			|| failed="$$failed $$(basename $$t)"; \
 		grep -q '"failed_tests": \[\]' $(QEMU_BUILD)/results-$(MPSSL_PROFILE)/_results.json \
