@@ -28,7 +28,6 @@ import difflib
 import fnmatch
 import glob
 import os
-import random
 import re
 import shlex
 import shutil
@@ -293,7 +292,7 @@ class Peers:
         deadline = time.monotonic() + 10
         for name, proc in self.procs:
             self.env["MPSSL_PORT_" + name] = wait_for_accept(name, proc, logs[name], deadline)
-        self.env["MPSSL_PORT_BASE"] = str(free_port_base())
+        self.env["MPSSL_PORT_BASE"] = str(upstream_suite.free_port_base())
 
     def stop(self):
         if self.sclient:
@@ -324,20 +323,6 @@ def wait_for_accept(name, proc, log, deadline):
         time.sleep(0.02)
     with open(log) as f:
         raise RuntimeError("s_server %s did not start:\n%s" % (name, f.read()))
-
-
-def free_port_base(span=200):
-    # A run of ports below the kernel's ephemeral range with no listener at its start; tests
-    # try ports upward from it until one binds (MicroPython sockets cannot say which port 0 got).
-    for _ in range(50):
-        base = random.randrange(20000, 32000 - span)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", base))
-                return base
-            except OSError:
-                pass
-    raise RuntimeError("no free port range found")
 
 
 # ---------------------------------------------------------------------------------------------

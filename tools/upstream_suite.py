@@ -278,6 +278,8 @@ def run_multi(micropython, tests, report):
 
 
 def free_port_base(span=200):
+    # A run of ports below the kernel's ephemeral range with no listener at its start; tests
+    # try ports upward from it until one binds (MicroPython sockets cannot say which port 0 got).
     for _ in range(50):
         base = random.randrange(20000, 32000 - span)
         with socket.socket() as s:
