@@ -59,8 +59,11 @@ static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
         mbedtls_ssl_send_alert_message(&self->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
     }
     ssl_socket_alert_peer(self, ret);
-    // Mbed TLS's alert may sit in the held-back flight: send it (best effort).
+    // Mbed TLS's alert may sit in the held-back flight: send it (best
+    // effort, keeping the errno of what failed us, not of this write).
+    int sock_errno = self->sock_errno;
     mpssl_io_flush(self);
+    self->sock_errno = sock_errno;
     uint32_t result = mbedtls_ssl_get_verify_result(&self->ssl);
     if (result != (uint32_t)-1) {
         self->verify_flags |= result;
