@@ -95,6 +95,8 @@ SUITES = [
     Suite("dtls-openssl", "multi", "tests/dtls", ("openssl_*.py",), (CPYTHON_MP,)),
     # Allocation failure at every step (tests/reliability/reliability.mk has the longer runs).
     Suite("reliability", "single", "tests/reliability", ("*.py",)),
+    # Hostile and broken peers scripted in CPython on raw sockets, against our client and server.
+    Suite("hostile", "multi", "tests/hostile", ("*.py",), (MP_CPYTHON,)),
     # MicroPython's own ssl/tls tests and tests/asyncio_tls: tools/upstream_suite.py chooses the
     # tests (its tests()) and how each runs (net_inet ones are listed as skipped: no internet).
     Suite("upstream", "upstream", UPSTREAM_TESTS, ()),

@@ -1,5 +1,6 @@
-# CPython side of the hostile-peer tests: raw TLS messages built by hand, for peers no TLS
-# library would be. Runs on CPython only (the misbehaving instance of each multitest).
+# Helpers of the hostile-peer tests. Mostly their CPython side: raw TLS messages built by hand,
+# for peers no TLS library would be (the misbehaving instance of each multitest); explain()
+# is for the MicroPython side (it needs tests/ssl on sys.path, as the tests put it).
 import os
 import socket
 import struct
@@ -71,3 +72,34 @@ def alert_of(data):
             return data[6]
         data = data[5 + length :]
     return None
+
+
+def recv_record(sock, timeout=5):
+    # One whole TLS record (header included) from sock, or what came before the peer closed.
+    sock.settimeout(timeout)
+    data = b""
+    while len(data) < 5 or len(data) < 5 + struct.unpack(">H", data[3:5])[0]:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+# Mbed TLS codes hostile peers produce that tests/ssl/_common.py does not name.
+MORE_TLS_ERRORS = {
+    -0x6E80: "SSL_BAD_PROTOCOL_VERSION",
+    -0x2180: "X509_INVALID_FORMAT",
+}
+
+
+def explain(e):
+    # _common.describe(e), and the message when the exception carries one.
+    from _common import describe
+
+    text = describe(e)
+    if isinstance(e, OSError) and len(e.args) == 2 and e.args[0] < 0:
+        if e.args[0] in MORE_TLS_ERRORS:
+            text = "OSError " + MORE_TLS_ERRORS[e.args[0]]
+        text += " %r" % (e.args[1],)
+    return text

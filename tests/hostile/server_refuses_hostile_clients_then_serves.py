@@ -2,14 +2,15 @@
 # CPython over raw sockets, and openssl s_client for renegotiation): each connection fails with
 # a clear exception (an OSError with the Mbed TLS code and a message, or an errno), and the
 # same server loop then serves a good client. The server asks for a client certificate
-# (CERT_OPTIONAL) and sets a 2 s timeout on every SSL socket.
+# (CERT_OPTIONAL) and sets a 2 s timeout on every SSL socket (10 s for the byte-by-byte client).
 import sys
 
 sys.path.append(".")  # run-multitests.py runs tests from this directory
 sys.path.append("../ssl")
 import socket
 import ssl
-from _common import describe, listen, path, server_context
+from _common import listen, path, server_context
+from _hostile import explain
 
 CASES = (
     "reset mid-record",
@@ -26,14 +27,6 @@ CASES = (
 )
 
 
-def explain(e):
-    # describe() and whether the exception carries a readable message or an errno.
-    text = describe(e)
-    if isinstance(e, OSError) and len(e.args) == 2 and e.args[0] < 0:
-        text += " %r" % (e.args[1],)
-    return text
-
-
 def instance0():
     ctx = server_context(mode=ssl.CERT_OPTIONAL)
     lsock, port = listen()
@@ -44,7 +37,9 @@ def instance0():
         s = None
         try:
             s = ctx.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
-            s.settimeout(2)
+            # Byte by byte, a slow (sanitizer, valgrind) server may wait longer than 2 s for the
+            # client's next step: that case has a bound that only a stall would reach.
+            s.settimeout(10 if case == "record byte by byte with pauses" else 2)
             s.do_handshake()
             line = s.readline()
             s.write(b"served " + line)
@@ -111,7 +106,7 @@ def instance1():
                         s.sendall(bytes([b]))
                         time.sleep(0.001)
 
-                s.settimeout(5)
+                s.settimeout(15)
                 while True:
                     try:
                         obj.do_handshake()
@@ -155,6 +150,10 @@ def instance1():
                 with tls_client(cert).wrap_socket(tcp(), server_hostname="localhost") as s:
                     s.sendall(b"hello\n")
                     print(case + ":", s.recv(100))
+        except OSError:
+            # Which error (SSLError for the server's alert, SSLEOFError or a reset when the
+            # server's close overtakes it) is a race: that the server refused is what counts.
+            print(case + ":", "client refused")
         except Exception as e:
             print(case + ":", "client", type(e).__name__, e if isinstance(e, NameError) else "")
         multitest.wait("next")
