@@ -25,6 +25,7 @@
 #include "py/mperrno.h"
 #include "py/mphal.h"
 #include "py/mpthread.h"
+#include "py/objlist.h"
 #include "py/runtime.h"
 #include "extmod/vfs.h"
 #include "extmod/vfs_posix.h"
@@ -63,6 +64,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     char *heap = malloc(heap_size);
     gc_init(heap, heap + heap_size);
     mp_init();
+    // sys.path and sys.argv, as the unix port's main() sets them up (mp_init leaves them to
+    // the port): importing an extensible built-in module (os, io) searches sys.path first.
+    mp_sys_path = mp_obj_new_list(0, NULL);
+    mp_obj_list_append(mp_sys_path, MP_OBJ_NEW_QSTR(MP_QSTR__dot_frozen));
+    mp_obj_list_init(MP_OBJ_TO_PTR(mp_sys_argv), 0);
 
     // The host filesystem at /, as the unix port mounts it: the script reads the test
     // certificates through open().

@@ -25,7 +25,9 @@ VALGRIND_PACKAGES := valgrind
 # the test that caused it instead of scrolling by; its checks stay recoverable in the code
 # because only those honour a suppressions file. -O1 keeps the suite's run time reasonable
 # and stack traces readable; STRIP= keeps the symbols.
-ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g
+SANITIZER_IGNORE := $(RELIABILITY_DIR)/sanitizer-ignore.txt
+ASAN_CFLAGS := -fsanitize=address,undefined -fsanitize-ignorelist=$(SANITIZER_IGNORE) \
+	-fno-omit-frame-pointer -g
 ASAN_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(ASAN_BUILD)/obj CC=clang \
 	COPT="-O1 -DNDEBUG" STRIP= \
 	CFLAGS_EXTRA="$(ASAN_CFLAGS)" LDFLAGS_EXTRA="-fsanitize=address,undefined"
@@ -41,6 +43,12 @@ ASAN_ENV := \
 	LSAN_OPTIONS=suppressions=$(RELIABILITY_DIR)/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(RELIABILITY_DIR)/ubsan.supp
 
+# $(call fresh_objects,DIR,MAKE_ARGS): the port's Makefile does not rebuild objects when only
+# the flags change, so start DIR/obj afresh when MAKE_ARGS differ from the last build's
+# (DIR/.make-args). Expanded with the recipe, before its commands run.
+fresh_objects = $(if $(and $(findstring x$(2)x,x$(file <$(1)/.make-args)x),$(findstring \
+	x$(file <$(1)/.make-args)x,x$(2)x)),,$(shell rm -rf $(1)/obj; mkdir -p $(1))$(file >$(1)/.make-args,$(2)))
+
 .PHONY: asan test-asan test-valgrind test-reliability alloc-sweep-full soak \
 	fuzz fuzz-short fuzz-long fuzz-corpus sanitizer-tools
 
@@ -50,8 +58,8 @@ sanitizer-tools:
 asan: $(ASAN_BIN)
 
 $(ASAN_BIN): $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) build/micropython \
-		$(RELIABILITY_DIR)/reliability.mk
-	@$(ROOT)/tools/ensure-packages.sh $(SANITIZER_PACKAGES)
+		$(RELIABILITY_DIR)/reliability.mk $(SANITIZER_IGNORE)
+	@$(ROOT)/tools/ensure-packages.sh $(SANITIZER_PACKAGES)$(call fresh_objects,$(ASAN_BUILD),$(ASAN_MAKE_ARGS))
 	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(ASAN_MAKE_ARGS) \
 		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross \
 		MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
@@ -70,7 +78,8 @@ FUZZ_BUILD := $(ROOT)/build/fuzz
 FUZZ_TARGETS := load tls_server tls_client dtls_server
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 1800
-FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -g -DMPSSL_MBEDTLS_CONFIG_USER='\"$(FUZZ_DIR)/mbedtls_config_fuzz.h\"'
+FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fsanitize-ignorelist=$(SANITIZER_IGNORE) \
+	-fno-omit-frame-pointer -g -DMPSSL_MBEDTLS_CONFIG_USER='\"$(FUZZ_DIR)/mbedtls_config_fuzz.h\"'
 FUZZ_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(FUZZ_BUILD)/obj CC=clang \
 	COPT="-O1 -DNDEBUG" STRIP= \
 	CFLAGS_EXTRA="$(FUZZ_CFLAGS)" LDFLAGS_EXTRA="-fsanitize=address,undefined" \
@@ -83,8 +92,8 @@ fuzz: $(FUZZ_BUILD)/.built
 
 $(FUZZ_BUILD)/.built: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) build/micropython \
 		$(wildcard $(FUZZ_DIR)/*.c $(FUZZ_DIR)/*.h $(FUZZ_DIR)/*.py $(FUZZ_DIR)/*.mk) \
-		$(RELIABILITY_DIR)/reliability.mk
-	@$(ROOT)/tools/ensure-packages.sh $(SANITIZER_PACKAGES)
+		$(RELIABILITY_DIR)/reliability.mk $(SANITIZER_IGNORE)
+	@$(ROOT)/tools/ensure-packages.sh $(SANITIZER_PACKAGES)$(call fresh_objects,$(FUZZ_BUILD),$(FUZZ_MAKE_ARGS))
 	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
 	$(MAKE) -C $(MICROPY_SRC)/ports/unix -f Makefile -f $(FUZZ_DIR)/port.mk -j$(JOBS) \
 		$(FUZZ_MAKE_ARGS) all fuzz-targets \
@@ -135,7 +144,7 @@ VALGRIND_OPTIONS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-k
 
 $(VALGRIND_BIN): $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) build/micropython \
 		$(FUZZ_DIR)/mbedtls_config_fuzz.h
-	@$(ROOT)/tools/ensure-packages.sh $(VALGRIND_PACKAGES)
+	@$(ROOT)/tools/ensure-packages.sh $(VALGRIND_PACKAGES)$(call fresh_objects,$(VALGRIND_BUILD),$(VALGRIND_MAKE_ARGS))
 	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(VALGRIND_MAKE_ARGS) \
 		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross \
 		MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
