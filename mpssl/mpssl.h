@@ -121,7 +121,6 @@ mp_obj_t mpssl_cipher_info(const mbedtls_ssl_context *ssl);
 // ssl_errors.c: the one place that turns an Mbed TLS failure into a Python exception.
 NORETURN void mpssl_raise(int ret, uint32_t verify_flags);
 NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self);
-bool mpssl_error_is_memory(int ret);
 void mpssl_raise_if_out_of_memory(void);
 
 // ssl_platform.c

@@ -64,7 +64,7 @@ static const code_text_t mpssl_verify_texts[] = {
     { MBEDTLS_X509_BADCERT_OTHER, "rejected by verify_callback" },
 };
 
-bool mpssl_error_is_memory(int ret) {
+static bool mpssl_error_is_memory(int ret) {
     return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED || ret == MBEDTLS_ERR_MPI_ALLOC_FAILED
            || ret == MBEDTLS_ERR_ECP_ALLOC_FAILED || ret == MBEDTLS_ERR_PK_ALLOC_FAILED
            || ret == MBEDTLS_ERR_X509_ALLOC_FAILED || ret == MBEDTLS_ERR_CIPHER_ALLOC_FAILED

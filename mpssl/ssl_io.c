@@ -161,12 +161,6 @@ static bool ssl_io_stream_ready(mp_obj_ssl_socket_t *self, uintptr_t flags) {
     return ready != MP_STREAM_ERROR && (ready & flags) != 0;
 }
 
-// While a DTLS retransmission timer runs, waiting for a datagram must not
-// outlast it: report "no data yet" so that Mbed TLS can retransmit.
-static bool ssl_io_dtls_timer_running(mp_obj_ssl_socket_t *self) {
-    return ssl_io_is_dtls(self) && self->timer_fin_ms != 0;
-}
-
 // A DTLS server has read the datagram that brought its client and sent no
 // flight yet, yet Mbed TLS wants more: that datagram was no ClientHello
 // (Mbed TLS drops bad datagrams silently). Waiting on would let any stray
@@ -223,8 +217,10 @@ static int ssl_io_timer_get(void *ctx) {
     return elapsed >= self->timer_int_ms ? 1 : 0;
 }
 
+// A DTLS flight is due for retransmission (never for TLS: its timer is
+// never set).
 bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self) {
-    return ssl_io_dtls_timer_running(self) && ssl_io_timer_get(self) == 2;
+    return ssl_io_timer_get(self) == 2;
 }
 
 void mpssl_io_attach(mp_obj_ssl_socket_t *self) {
