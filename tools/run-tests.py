@@ -367,8 +367,8 @@ def run_single(suite, files, env):
     results = []
 
     def on_line(line):
-        m = re.match(r"(pass|FAIL|skip) +(\S+)", line)
-        if m:
+        # run-tests.py runs tests in parallel, and two verdicts can share a line.
+        for m in re.finditer(r"(?:^|\s)(pass|FAIL|skip) +(\S+\.py)", line):
             report(Result(m.group(2), m.group(1)), results)
 
     args = [sys.executable, os.path.join(UPSTREAM_TESTS, "run-tests.py"), "-r", result_dir]
