@@ -1,38 +1,93 @@
 # A DTLS echo server following the documentation's HelloVerify dance, serving
-# clients in turn forever. Each client gets its own connected UDP socket on
-# the same port (SO_REUSEADDR): the kernel hands a connected socket its
-# client's datagrams and new clients' to the unconnected one, so a server
-# that keeps the connected sockets (in threads or an event loop) can serve
-# many clients at the same time.
+# many clients at the same time in one thread with select.poll.
+#
+# Every client gets its own UDP socket on the same port (SO_REUSEADDR): the
+# unconnected socket that receives a new client's first datagram is connected
+# back to that client and wrapped, and a fresh unconnected socket takes its
+# place. The kernel hands a connected socket its own client's datagrams and
+# every other datagram to the unconnected one. The fresh socket is bound
+# before the old one is connected: were no unconnected socket on the port, a
+# new client's datagram would get an ICMP "port unreachable" back and its
+# handshake would fail with ECONNREFUSED. (A datagram of another client that
+# was already queued on the old socket goes to the wrong session, which drops
+# it; that client resends it on its retransmission timer.)
+#
+# Handshakes run non-blocking and interleaved: the first recv() of a wrapped
+# socket raises "Hello Verify Required" (the client's retry reaches the fresh
+# socket), later ones return None until the handshake is through, and poll()
+# wakes the loop for every datagram and every retransmission that is due. A
+# client that vanishes mid-handshake ends with OSError(ETIMEDOUT) after about
+# 15 s; one that goes quiet after its handshake is dropped after idle_s.
 #   micropython dtls_server.py [port]   (needs server.der / server.key, as the TLS example)
+import select
 import socket
 import ssl
 import sys
-
-PORT = int(sys.argv[1]) if len(sys.argv) > 1 else 4433
-
-ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
-ctx.load_cert_chain("server.der", "server.key")
+import time
 
 
-def new_socket():
+def bound_socket(host, port):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(socket.getaddrinfo("0.0.0.0", PORT)[0][-1])
+    sock.bind(socket.getaddrinfo(host, port)[0][-1])
     return sock
 
 
-while True:
-    sock = new_socket()
-    _, client_addr = sock.recvfrom(1, socket.MSG_PEEK)
-    sock.connect(client_addr)  # connect back to the client
-    try:
-        # Same context, same client_id: the retry after HelloVerify succeeds.
-        conn = ctx.wrap_socket(sock, server_side=True, client_id=repr(client_addr).encode())
-    except OSError as e:
-        print(client_addr, e.args[-1])  # "Hello Verify Required" first, or a stray datagram
-        sock.close()
-        continue
-    data = conn.recv(1024)
-    conn.send(data)
-    conn.close()
+def serve(ctx, host, port, clients=0, idle_s=60, log=print):
+    # Echoes every record back to its sender. Returns once `clients` clients
+    # (0: never) have been served: a client is served when it has sent data
+    # and then closed, failed or stayed quiet for idle_s. log(addr, error)
+    # hears of every failed attempt but the expected "Hello Verify Required".
+    poller = select.poll()
+    waiting = bound_socket(host, port)
+    poller.register(waiting, select.POLLIN)
+    conns = {}  # SSLSocket -> [client address, time of its last record or None]
+    served = 0
+
+    def end(conn):
+        nonlocal served
+        poller.unregister(conn)
+        conn.close()
+        if conns.pop(conn)[1] is not None:
+            served += 1
+
+    while not clients or served < clients:
+        for obj, _ in poller.poll(500):
+            if obj is waiting:
+                _, addr = waiting.recvfrom(1, socket.MSG_PEEK)
+                fresh = bound_socket(host, port)
+                waiting.connect(addr)
+                waiting.setblocking(False)
+                conn = ctx.wrap_socket(waiting, server_side=True, client_id=repr(addr).encode(),
+                                       do_handshake_on_connect=False)
+                poller.unregister(waiting)
+                poller.register(conn, select.POLLIN)
+                conns[conn] = [addr, None]
+                waiting = fresh
+                poller.register(waiting, select.POLLIN)
+                continue
+            try:
+                data = obj.recv(1500)
+                if data:
+                    obj.send(data)
+                    conns[obj][1] = time.time()
+            except OSError as e:
+                if "Hello Verify" not in str(e):
+                    log(conns[obj][0], e)
+                end(obj)
+                continue
+            if data == b"":  # close_notify
+                end(obj)
+        for conn, (_, last) in list(conns.items()):
+            if last is not None and time.time() - last > idle_s:
+                end(conn)
+    for conn in list(conns):
+        end(conn)
+    poller.unregister(waiting)
+    waiting.close()
+
+
+if __name__ == "__main__":
+    ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
+    ctx.load_cert_chain("server.der", "server.key")
+    serve(ctx, "0.0.0.0", int(sys.argv[1]) if len(sys.argv) > 1 else 4433)

@@ -45,3 +45,47 @@ def accept(ctx, sock, verbose=True):
                 print("server:", e.args[-1])
             if "Hello Verify" not in e.args[-1]:
                 raise
+
+
+def free_udp_port(offset):
+    # A port free for a server that binds it itself (with SO_REUSEADDR).
+    s, port = udp_bind(offset)
+    s.close()
+    return port
+
+
+def server_context(name="server_ec"):
+    import ssl
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
+    ctx.load_cert_chain(cert(name + ".crt.der"), cert(name + ".key.der"))
+    return ctx
+
+
+def client_context():
+    import ssl
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_CLIENT)
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.load_verify_locations(cadata=cert("ca.crt.der"))
+    return ctx
+
+
+def example_server():
+    # examples/dtls_server.py, whose serve() some tests run as their server.
+    import sys
+
+    sys.path.append("../../examples")
+    import dtls_server
+
+    return dtls_server
+
+
+def wait_all(names):
+    # multitest.wait() for several broadcasts arriving in any order
+    # (multitest.wait drops every broadcast but the one it waits for).
+    import sys
+
+    pending = set("BROADCAST " + name for name in names)
+    while pending:
+        pending.discard(sys.stdin.readline().rstrip())
