@@ -89,3 +89,90 @@ def wait_all(names):
     pending = set("BROADCAST " + name for name in names)
     while pending:
         pending.discard(sys.stdin.readline().rstrip())
+
+
+def accept_loop(ctx, port, errors, sock=None):
+    # The documentation's dance in the accept loop of examples/dtls_server.py,
+    # blocking: a fresh socket per attempt (bound before the old one is
+    # connected, so that no datagram meets a closed port), until a handshake
+    # succeeds. Failures other than "Hello Verify Required" go to errors.
+    # Returns the connection and the socket that waits for the next client.
+    def bound():
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(socket.getaddrinfo("127.0.0.1", port)[0][-1])
+        return s
+
+    sock = sock or bound()
+    while True:
+        _, addr = sock.recvfrom(1, socket.MSG_PEEK)
+        fresh = bound()
+        sock.connect(addr)
+        try:
+            return ctx.wrap_socket(sock, server_side=True, client_id=repr(addr).encode()), fresh
+        except OSError as e:
+            if "Hello Verify" not in str(e):
+                errors.append(e)
+            sock.close()
+            sock = fresh
+
+
+def records(datagram):
+    # The DTLS records of a datagram: [content type, epoch, sequence number, body].
+    out = []
+    i = 0
+    while i + 13 <= len(datagram):
+        n = int.from_bytes(datagram[i + 11 : i + 13], "big")
+        out.append([datagram[i], int.from_bytes(datagram[i + 3 : i + 5], "big"),
+                    int.from_bytes(datagram[i + 5 : i + 11], "big"), datagram[i + 13 : i + 13 + n]])
+        i += 13 + n
+    return out
+
+
+def record(content_type, epoch, seq, body, length=None):
+    n = len(body) if length is None else length
+    return (bytes([content_type]) + b"\xfe\xfd" + epoch.to_bytes(2, "big") + seq.to_bytes(6, "big")
+            + n.to_bytes(2, "big") + body)
+
+
+class Proxy:
+    # A UDP relay on loopback (for CPython instances): the client sends to
+    # self.port, the relay forwards to the server's port, relay(datagram,
+    # from_client) decides what goes where until the broadcast `until`.
+    def __init__(self, server_port, offset=200):
+        self.front, self.port = udp_bind(offset)
+        self.back = udp_connect(server_port)
+        self.client = None
+
+    def to_server(self, data):
+        try:
+            self.back.send(data)
+        except ConnectionRefusedError:
+            pass  # the server's port was closed a moment: a lost datagram
+
+    def to_client(self, data):
+        self.front.sendto(data, self.client)
+
+    def run(self, relay, until):
+        import os
+        import select
+
+        heard = b""
+        while b"BROADCAST " + until.encode() not in heard:
+            ready, _, _ = select.select([self.front, self.back, 0], [], [])
+            for src in ready:
+                if src == 0:
+                    line = os.read(0, 1024)
+                    if not line:
+                        return  # the runner has gone
+                    heard += line
+                    continue
+                try:
+                    data, addr = src.recvfrom(65536)
+                except ConnectionRefusedError:
+                    continue  # an end has gone
+                if src is self.front:
+                    self.client = addr
+                relay(data, src is self.front)
+        self.front.close()
+        self.back.close()
