@@ -95,8 +95,11 @@ def accept_loop(ctx, port, errors, sock=None):
     # The documentation's dance in the accept loop of examples/dtls_server.py,
     # blocking: a fresh socket per attempt (bound before the old one is
     # connected, so that no datagram meets a closed port), until a handshake
-    # succeeds. Failures other than "Hello Verify Required" go to errors.
-    # Returns the connection and the socket that waits for the next client.
+    # succeeds. Failures other than "Hello Verify Required" go to errors,
+    # with the seconds their wrap_socket took. Returns the connection and the
+    # socket that waits for the next client.
+    import time
+
     def bound():
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -108,11 +111,12 @@ def accept_loop(ctx, port, errors, sock=None):
         _, addr = sock.recvfrom(1, socket.MSG_PEEK)
         fresh = bound()
         sock.connect(addr)
+        started = time.time()
         try:
             return ctx.wrap_socket(sock, server_side=True, client_id=repr(addr).encode()), fresh
         except OSError as e:
             if "Hello Verify" not in str(e):
-                errors.append(e)
+                errors.append((e, time.time() - started))
             sock.close()
             sock = fresh
 
@@ -129,6 +133,33 @@ def records(datagram):
     return out
 
 
+def flight(datagram, from_client):
+    # Which part of a DTLS 1.2 handshake (or the data after it) a datagram
+    # starts, or None.
+    recs = records(datagram)
+    kinds = [r[0] for r in recs]
+    if not recs:
+        return None
+    if 20 in kinds:
+        return "client finished flight" if from_client else "server finished flight"
+    if kinds[0] == 23:
+        return "client data" if from_client else "server data"
+    if kinds[0] == 22 and recs[0][1] == 0 and recs[0][3]:
+        body = recs[0][3]
+        if body[0] == 1:
+            # ClientHello: 12-byte handshake header, version, random, session id, cookie
+            sid = 12 + 2 + 32
+            cookie_len = body[sid + 1 + body[sid]]
+            return "client hello with cookie" if cookie_len else "client hello"
+        if body[0] == 3:
+            return "hello verify"
+        if body[0] == 2:
+            return "server hello flight"
+        if body[0] == 16:
+            return "client finished flight"
+    return None
+
+
 def record(content_type, epoch, seq, body, length=None):
     n = len(body) if length is None else length
     return (bytes([content_type]) + b"\xfe\xfd" + epoch.to_bytes(2, "big") + seq.to_bytes(6, "big")
@@ -138,7 +169,8 @@ def record(content_type, epoch, seq, body, length=None):
 class Proxy:
     # A UDP relay on loopback (for CPython instances): the client sends to
     # self.port, the relay forwards to the server's port, relay(datagram,
-    # from_client) decides what goes where until the broadcast `until`.
+    # from_client) decides what goes where until every broadcast in `until`
+    # has been heard.
     def __init__(self, server_port, offset=200):
         self.front, self.port = udp_bind(offset)
         self.back = udp_connect(server_port)
@@ -158,7 +190,7 @@ class Proxy:
         import select
 
         heard = b""
-        while b"BROADCAST " + until.encode() not in heard:
+        while not all(b"BROADCAST " + name.encode() in heard for name in until):
             ready, _, _ = select.select([self.front, self.back, 0], [], [])
             for src in ready:
                 if src == 0:
@@ -176,3 +208,41 @@ class Proxy:
                 relay(data, src is self.front)
         self.front.close()
         self.back.close()
+
+
+class Keepalive:
+    # Broadcasts "alive NAME" every 3 s from a thread: the test runner gives
+    # up on an instance silent for 10 s, and a DTLS handshake timeout takes
+    # 15. Broadcasts go to every other instance, so none may end while
+    # another's keepalive runs (see finish). Nothing else may print until
+    # stop().
+    def __init__(self, broadcast, name):
+        import _thread
+
+        self.running = True
+        self.stopped = _thread.allocate_lock()
+        self.stopped.acquire()
+        _thread.start_new_thread(self.run, (broadcast, name))
+
+    def run(self, broadcast, name):
+        import time
+
+        ticks = 0
+        while self.running:
+            time.sleep(0.1)
+            ticks += 1
+            if self.running and ticks % 30 == 0:
+                broadcast("alive " + name)
+        self.stopped.release()
+
+    def stop(self):
+        self.running = False
+        self.stopped.acquire()
+
+
+def finish(keepalive, broadcast, name, others):
+    # Stops this instance's keepalive and waits until every other instance
+    # has stopped its own: after that nobody broadcasts any more.
+    keepalive.stop()
+    broadcast("done " + name)
+    wait_all(["done " + other for other in others])

@@ -10,6 +10,7 @@ import sys
 
 sys.path.append(".")
 from _dtls import client_context, server_context, udp_connect, free_udp_port, accept_loop
+from _dtls import records, record, flight, Proxy
 
 STAGES = (
     "client hello",
@@ -38,32 +39,7 @@ def instance0():
     sock.close()
     multitest.wait("proxy done")  # broadcasts must not meet a finished instance
     print("server: failed attempts raised OSError with a message:",
-          all(isinstance(e, OSError) and isinstance(e.args[-1], str) for e in errors))
-
-
-def stage(datagram, from_client):
-    recs = records(datagram)
-    kinds = [r[0] for r in recs]
-    if not recs:
-        return None
-    if 20 in kinds:
-        return "client finished flight" if from_client else "server finished flight"
-    if kinds[0] == 23:
-        return "client data" if from_client else "server data"
-    if kinds[0] == 22 and recs[0][1] == 0 and recs[0][3]:
-        body = recs[0][3]
-        if body[0] == 1:
-            # ClientHello: 12-byte handshake header, version, random, session id, cookie
-            sid = 12 + 2 + 32
-            cookie_len = body[sid + 1 + body[sid]]
-            return "client hello with cookie" if cookie_len else "client hello"
-        if body[0] == 3:
-            return "hello verify"
-        if body[0] == 2:
-            return "server hello flight"
-        if body[0] == 16:
-            return "client finished flight"
-    return None
+          all(isinstance(e, OSError) and isinstance(e.args[-1], str) for e, _ in errors))
 
 
 def garbage(datagram, rng, after):
@@ -96,9 +72,6 @@ def garbage(datagram, rng, after):
 def instance1():
     import random
 
-    global records, record
-    from _dtls import records, record, Proxy
-
     rng = random.Random(2026)
     proxy = Proxy(PORT, 250)
     multitest.globals(PROXY=proxy.port)
@@ -108,7 +81,7 @@ def instance1():
 
     def relay(datagram, from_client):
         forward = proxy.to_server if from_client else proxy.to_client
-        name = stage(datagram, from_client)
+        name = flight(datagram, from_client)
         if name is None or name in done:
             forward(datagram)
             return
@@ -122,7 +95,7 @@ def instance1():
             forward(g)
         counts.append(len(before) + len(after))
 
-    proxy.run(relay, "client done")
+    proxy.run(relay, ["client done"])
     multitest.broadcast("proxy done")
     print("proxy: garbage at every stage:", [s for s in STAGES if s in done] == list(STAGES) and min(counts) >= 20)
 
