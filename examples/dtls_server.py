@@ -33,14 +33,17 @@ def bound_socket(host, port):
     return sock
 
 
-def serve(ctx, host, port, clients=0, idle_s=60, log=print):
+def serve(ctx, host, port, clients=0, idle_s=60, log=print, ready=None):
     # Echoes every record back to its sender. Returns once `clients` clients
     # (0: never) have been served: a client is served when it has sent data
     # and then closed, failed or stayed quiet for idle_s. log(addr, error)
-    # hears of every failed attempt but the expected "Hello Verify Required".
+    # hears of every failed attempt but the expected "Hello Verify Required";
+    # ready() is called once the port is bound.
     poller = select.poll()
     waiting = bound_socket(host, port)
     poller.register(waiting, select.POLLIN)
+    if ready:
+        ready()
     conns = {}  # SSLSocket -> [client address, time of its last record or None]
     served = 0
 
@@ -90,4 +93,5 @@ def serve(ctx, host, port, clients=0, idle_s=60, log=print):
 if __name__ == "__main__":
     ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
     ctx.load_cert_chain("server.der", "server.key")
-    serve(ctx, "0.0.0.0", int(sys.argv[1]) if len(sys.argv) > 1 else 4433)
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 4433
+    serve(ctx, "0.0.0.0", port, ready=lambda: print("DTLS echo server on port", port))

@@ -185,6 +185,13 @@ class Proxy:
     def to_client(self, data):
         self.front.sendto(data, self.client)
 
+    def forward(self, data, from_client):
+        # On to the other end.
+        if from_client:
+            self.to_server(data)
+        else:
+            self.to_client(data)
+
     def run(self, relay, until):
         import os
         import select
@@ -246,3 +253,69 @@ def finish(keepalive, broadcast, name, others):
     keepalive.stop()
     broadcast("done " + name)
     wait_all(["done " + other for other in others])
+
+
+def lossy_proxy(multitest, server_port, offset):
+    # The proxy instance of the lossy tests (CPython): between client and
+    # server it drops 20% of the datagrams, holds 10% back until the next one
+    # from the same end (reordering) and sends 10% twice, until both ends are
+    # done. True if it did each at least once.
+    import random
+
+    proxy = Proxy(server_port, offset)
+    multitest.globals(PROXY=proxy.port)
+    multitest.next()
+    keepalive = Keepalive(multitest.broadcast, "proxy")
+    rng = random.Random(2026)
+    held = {True: None, False: None}
+    stats = {"dropped": 0, "duplicated": 0, "reordered": 0}
+
+    def relay(data, from_client):
+        roll = rng.random()
+        if roll < 0.2:
+            stats["dropped"] += 1
+            return
+        if roll < 0.3 and held[from_client] is None:
+            held[from_client] = data  # goes out after the next datagram
+            stats["reordered"] += 1
+            return
+        proxy.forward(data, from_client)
+        if roll < 0.4:
+            proxy.forward(data, from_client)
+            stats["duplicated"] += 1
+        if held[from_client] is not None:
+            proxy.forward(held[from_client], from_client)
+            held[from_client] = None
+
+    proxy.run(relay, ["done server", "done client"])
+    keepalive.stop()
+    multitest.broadcast("done proxy")
+    return all(v > 0 for v in stats.values())
+
+
+def echo_with_retries(s, count, echo):
+    # Over a lossy path: sends b"message N" until echo(message) comes back
+    # (at most 30 times each); how many came back.
+    delivered = 0
+    for i in range(count):
+        msg = b"message %d" % i
+        for attempt in range(30):
+            s.send(msg)
+            reply = poll_recv(s, 300)
+            while reply is not None and reply != echo(msg):
+                reply = poll_recv(s, 50)  # a stale echo of an earlier attempt
+            if reply == echo(msg):
+                delivered += 1
+                break
+    return delivered
+
+
+def poll_recv(s, ms):
+    # One record's data, or None if none arrives within ms.
+    import select
+
+    poller = select.poll()
+    poller.register(s, select.POLLIN)
+    if poller.poll(ms):
+        return s.recv(256)
+    return None

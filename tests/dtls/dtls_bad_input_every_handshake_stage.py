@@ -80,19 +80,15 @@ def instance1():
     counts = []
 
     def relay(datagram, from_client):
-        forward = proxy.to_server if from_client else proxy.to_client
         name = flight(datagram, from_client)
         if name is None or name in done:
-            forward(datagram)
+            proxy.forward(datagram, from_client)
             return
         done.append(name)
         before = garbage(datagram, rng, False)
         after = garbage(datagram, rng, True)
-        for g in before:
-            forward(g)
-        forward(datagram)
-        for g in after:
-            forward(g)
+        for g in before + [datagram] + after:
+            proxy.forward(g, from_client)
         counts.append(len(before) + len(after))
 
     proxy.run(relay, ["client done"])

@@ -49,12 +49,8 @@ def instance1():
         if not from_client and flight(datagram, from_client) == "server hello flight":
             vanished[0] = True
             server_flights[0] += 1
-        if vanished[0]:
-            return
-        if from_client:
-            proxy.to_server(datagram)
-        else:
-            proxy.to_client(datagram)
+        if not vanished[0]:
+            proxy.forward(datagram, from_client)
 
     proxy.run(relay, ["done server", "done client"])
     keepalive.stop()

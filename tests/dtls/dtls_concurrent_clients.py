@@ -16,9 +16,8 @@ def instance0():
     port = free_udp_port(600)
     multitest.globals(PORT=port)
     errors = []
-    multitest.next()
     example_server().serve(server_context(), "127.0.0.1", port, clients=CLIENTS,
-                           log=lambda addr, e: errors.append(e))
+                           log=lambda addr, e: errors.append(e), ready=multitest.next)
     print("server: served", CLIENTS, "clients; errors:", errors)
 
 

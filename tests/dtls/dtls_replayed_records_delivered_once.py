@@ -54,21 +54,20 @@ def instance1():
     sent = []
 
     def relay(datagram, from_client):
-        forward = proxy.to_server if from_client else proxy.to_client
         name = flight(datagram, from_client)
-        forward(datagram)
+        again = []
         if name == "client finished flight":
             finished.append(datagram)
-        if name not in ("client data", "server data"):
-            return
-        forward(datagram)
-        if from_client:
-            sent.append(datagram)
-            if len(sent) == 4:
-                forward(sent[0])
-                forward(finished[-1])
-            elif len(sent) == 5:
-                forward(sent[2])
+        elif name in ("client data", "server data"):
+            again.append(datagram)
+            if from_client:
+                sent.append(datagram)
+                if len(sent) == 4:
+                    again += [sent[0], finished[-1]]
+                elif len(sent) == 5:
+                    again.append(sent[2])
+        for d in [datagram] + again:
+            proxy.forward(d, from_client)
 
     proxy.run(relay, ["done server", "done client"])
     multitest.broadcast("proxy done")
