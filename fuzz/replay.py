@@ -1,6 +1,6 @@
 # Runs a fuzz target's fuzz_one() on given input files with any MicroPython build of ours (the
-# same script the libFuzzer harness runs): to reproduce a finding without the fuzzer, and to
-# keep found crashes as regression tests (tests/reliability/fuzz_regressions_replay_cleanly.py).
+# same script the libFuzzer harness runs): to reproduce a finding without the fuzzer, on a
+# build without the sanitizers too.
 #   MPSSL_CERTS=build/certs build/micropython fuzz/replay.py TARGET FILE...
 import sys
 

@@ -2,18 +2,21 @@
 #
 #   make asan              build/asan/micropython: our binary with AddressSanitizer,
 #                          UndefinedBehaviorSanitizer and LeakSanitizer (clang)
-#   make test-asan         the whole test suite (tools/run-tests.py) on the sanitizer build
+#   make test-asan         the test suite (tools/run-tests.py) on the sanitizer build: every
+#                          suite that runs our unix binary (ASAN_SUITES)
 #   make test-valgrind     the TLS and DTLS client/server tests under valgrind memcheck
 #   make test-reliability  tests/reliability and tests/hostile on build/micropython
 #   make alloc-sweep-full  fail every TLS allocation in turn, TLS 1.2 and 1.3 (minutes)
 #   make soak              5 000 in-memory handshakes, 100 concurrent asyncio connections
+#                          (about 1.5 minutes; not in CI)
 #   make fuzz              build the libFuzzer harnesses (build/fuzz/)
 #   make fuzz-short        every harness for FUZZ_SECONDS (default 60) each: CI-sized
 #   make fuzz-long         every harness for FUZZ_LONG_SECONDS (default 1800) each
 #   make fuzz-corpus       re-record the seed corpora (fuzz/corpus/) from real handshakes
 #
-# All of them build what they need first. clang and its sanitizer and fuzzer runtimes,
-# and valgrind, are Debian packages installed when missing.
+# .ci/run builds build/asan and build/fuzz, then runs test-asan and fuzz-short while the
+# ordinary suites run. All of them build what they need first. clang and its sanitizer and
+# fuzzer runtimes, and valgrind, are Debian packages installed when missing.
 
 RELIABILITY_DIR := $(ROOT)/tests/reliability
 ASAN_BUILD := $(ROOT)/build/asan
@@ -65,6 +68,14 @@ $(ASAN_BIN): $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) build/microp
 		MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
 	cp $(ASAN_BUILD)/obj/micropython $@.tmp && mv -f $@.tmp $@
 
+# Every suite that runs the binary under test: all but the qemu ones, which run the firmware
+# on the emulated board instead. Each of them drives our TLS or DTLS code (handshakes against
+# OpenSSL, CPython and ourselves, hostile peers, DTLS through a lossy proxy, failed
+# allocations, MicroPython's own ssl and asyncio TLS tests); the whole set takes about 90 s on
+# the sanitizer build, so none is left out. A suite added to tools/run-tests.py joins by itself.
+ASAN_SUITES = $(filter-out qemu-%,$(sort $(shell python3 tools/run-tests.py --list | cut -d: -f1)))
+ASAN_TEST_ARGS ?= $(addprefix --suite ,$(ASAN_SUITES))
+
 test-asan: $(ASAN_BIN)
 	$(ASAN_ENV) MPSSL_MICROPYTHON=$(ASAN_BIN) python3 tools/run-tests.py $(ASAN_TEST_ARGS)
 
@@ -84,8 +95,6 @@ FUZZ_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(FUZZ_BUILD)/obj CC=clang \
 	COPT="-O1 -DNDEBUG" STRIP= \
 	CFLAGS_EXTRA="$(FUZZ_CFLAGS)" LDFLAGS_EXTRA="-fsanitize=address,undefined" \
 	FUZZ_DIR=$(FUZZ_DIR) FUZZ_OUT=$(FUZZ_BUILD) FUZZ_TARGETS="$(FUZZ_TARGETS)"
-# Per input: 10 s at most; inputs up to 16 KiB (a full handshake flight is under 4 KiB).
-FUZZ_RUN_ARGS := -timeout=10 -max_len=16384 -rss_limit_mb=4096 -print_final_stats=1
 FUZZ_ENV := MPSSL_CERTS=$(ROOT)/build/certs $(ASAN_ENV)
 
 fuzz: $(FUZZ_BUILD)/.built
@@ -101,28 +110,14 @@ $(FUZZ_BUILD)/.built: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) bui
 		MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
 	@touch $@
 
-# $(call fuzz_run,SECONDS): every target in turn on its seeds (fuzz/corpus/<target>) and
-# what earlier runs found (build/fuzz/corpus/<target>); a crash stops the run and leaves
-# its input in build/fuzz/artifacts/.
-define fuzz_run
-	@mkdir -p $(FUZZ_BUILD)/artifacts
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
-		echo "fuzz: $$t for $(1) s"; \
-		$(FUZZ_ENV) $(FUZZ_BUILD)/fuzz-$$t $(FUZZ_RUN_ARGS) -max_total_time=$(1) \
-			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
-			$(FUZZ_BUILD)/corpus/$$t $(FUZZ_DIR)/corpus/$$t \
-			> $(FUZZ_BUILD)/$$t.log 2>&1 \
-			|| { tail -60 $(FUZZ_BUILD)/$$t.log; echo "fuzz: $$t FAILED (log: build/fuzz/$$t.log)"; exit 1; }; \
-		grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)" $(FUZZ_BUILD)/$$t.log | tr '\n' ' '; echo; \
-	done
-endef
-
+# tests/reliability/fuzz-run.sh: every target in turn, starting from its regressions
+# (fuzz/regressions/<target>/), seeds and earlier finds; a failure leaves its input in
+# build/fuzz/artifacts/. Ends with "N passed, N failed", one per target.
 fuzz-short: fuzz
-	$(call fuzz_run,$(FUZZ_SECONDS))
+	$(FUZZ_ENV) $(RELIABILITY_DIR)/fuzz-run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-long: fuzz
-	$(call fuzz_run,$(FUZZ_LONG_SECONDS))
+	$(FUZZ_ENV) $(RELIABILITY_DIR)/fuzz-run.sh $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-corpus: build/micropython
 	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
