@@ -34,11 +34,11 @@ def client_context(cert=None):
     return ctx
 
 
-async def start_server(cb, ssl):
+async def start_server(cb, ssl, backlog=5):
     # MicroPython cannot say which port 0 got: try ports upward from the base.
     for port in range(PORT_BASE, PORT_BASE + 200):
         try:
-            return await asyncio.start_server(cb, "127.0.0.1", port, ssl=ssl), port
+            return await asyncio.start_server(cb, "127.0.0.1", port, backlog=backlog, ssl=ssl), port
         except OSError:
             pass
     raise OSError("no free port")
