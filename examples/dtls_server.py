@@ -10,7 +10,9 @@
 # new client's datagram would get an ICMP "port unreachable" back and its
 # handshake would fail with ECONNREFUSED. (A datagram of another client that
 # was already queued on the old socket goes to the wrong session, which drops
-# it; that client resends it on its retransmission timer.)
+# it, and a client's retry that reaches its socket just before that socket is
+# closed after "Hello Verify Required" is lost with it: either client resends
+# on its retransmission timer, a second later.)
 #
 # Handshakes run non-blocking and interleaved: the first recv() of a wrapped
 # socket raises "Hello Verify Required" (the client's retry reaches the fresh
