@@ -71,6 +71,13 @@ def client_context():
     return ctx
 
 
+def live_allocations():
+    # Mbed TLS's allocations alive now (a leak check; MicroPython only).
+    import _mpssl_testing
+
+    return _mpssl_testing.live_allocations()
+
+
 def example_server():
     # examples/dtls_server.py, whose serve() some tests run as their server.
     import sys

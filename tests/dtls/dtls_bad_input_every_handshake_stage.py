@@ -9,7 +9,7 @@
 import sys
 
 sys.path.append(".")
-from _dtls import client_context, server_context, udp_connect, free_udp_port, accept_loop
+from _dtls import client_context, server_context, udp_connect, free_udp_port, accept_loop, live_allocations
 from _dtls import records, record, flight, Proxy
 
 STAGES = (
@@ -29,6 +29,7 @@ def instance0():
     multitest.globals(PORT=port)
     ctx = server_context()
     errors = []
+    allocations = live_allocations()
     multitest.next()
     for name in ("proxied", "direct"):
         conn, sock = accept_loop(ctx, port, errors, sock if name == "direct" else None)
@@ -37,9 +38,11 @@ def instance0():
         conn.close()
         print("server: echoed 3 records to the", name, "client")
     sock.close()
+    clear = all(isinstance(e, OSError) and isinstance(e.args[-1], str) for e, _ in errors)
+    leaked = live_allocations() - allocations
     multitest.wait("proxy done")  # broadcasts must not meet a finished instance
-    print("server: failed attempts raised OSError with a message:",
-          all(isinstance(e, OSError) and isinstance(e.args[-1], str) for e, _ in errors))
+    print("server: failed attempts raised OSError with a message:", clear)
+    print("server: Mbed TLS allocations leaked:", leaked)
 
 
 def garbage(datagram, rng, after):

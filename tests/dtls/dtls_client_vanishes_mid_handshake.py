@@ -10,7 +10,7 @@ sys.path.append(".")
 import errno
 import time
 from _dtls import client_context, server_context, udp_connect, free_udp_port, accept_loop
-from _dtls import flight, Proxy, Keepalive, finish
+from _dtls import flight, Proxy, Keepalive, finish, live_allocations
 
 
 def timed_out_in_bound(e, seconds):
@@ -22,6 +22,7 @@ def instance0():
     multitest.globals(PORT=port)
     ctx = server_context()
     errors = []
+    allocations = live_allocations()
     multitest.next()
     keepalive = Keepalive(multitest.broadcast, "server")
     conn, sock = accept_loop(ctx, port, errors)
@@ -29,10 +30,12 @@ def instance0():
     conn.send(got.upper())
     conn.close()
     sock.close()
+    leaked = live_allocations() - allocations
     finish(keepalive, multitest.broadcast, "server", ("proxy", "client"))
     print("server: the vanished client's handshake ended with ETIMEDOUT in 14-17 s:",
           [timed_out_in_bound(e, s) for e, s in errors])
     print("server: then served", got)
+    print("server: Mbed TLS allocations leaked:", leaked)
 
 
 def instance1():

@@ -7,6 +7,7 @@ import sys
 
 sys.path.append(".")
 from _dtls import client_context, server_context, udp_connect, free_udp_port, example_server, wait_all
+from _dtls import live_allocations
 
 CLIENTS = 3
 RECORDS = 5
@@ -16,9 +17,12 @@ def instance0():
     port = free_udp_port(600)
     multitest.globals(PORT=port)
     errors = []
-    example_server().serve(server_context(), "127.0.0.1", port, clients=CLIENTS,
+    ctx = server_context()
+    allocations = live_allocations()
+    example_server().serve(ctx, "127.0.0.1", port, clients=CLIENTS,
                            log=lambda addr, e: errors.append(e), ready=multitest.next)
     print("server: served", CLIENTS, "clients; errors:", errors)
+    print("server: Mbed TLS allocations leaked:", live_allocations() - allocations)
 
 
 def client(n):
