@@ -19,6 +19,7 @@ mbedtls_src=$(realpath "${MBEDTLS_SRC:-$root/build/deps/mbedtls}")
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 mpy_cross=$root/build/mpy-cross/mpy-cross
 [ -x "$mpy_cross" ] || { echo "build-variant: run make first (no $mpy_cross)" >&2; exit 1; }
+mkdir -p "$root/build/variants"
 
 cflags=$extra
 if [ -n "$header" ]; then

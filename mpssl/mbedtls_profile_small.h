@@ -80,11 +80,26 @@
 #define MBEDTLS_ECP_WINDOW_SIZE 2
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
 
+// Record buffers (defaults; a build may still set each one).
 // Records this end sends carry at most 2 KiB (the base config allows 4):
 // 2 KiB less per connection. Our certificate chain must fit in one such
-// record (a P-256 leaf and intermediate take about 1 KiB). Records received
-// stay at the 16 KiB any peer may send (MPSSL_IN_CONTENT_LEN).
-#undef MBEDTLS_SSL_OUT_CONTENT_LEN
-#define MBEDTLS_SSL_OUT_CONTENT_LEN 2048
+// record (a P-256 leaf and intermediate take about 1 KiB).
+#ifndef MPSSL_OUT_CONTENT_LEN
+#define MPSSL_OUT_CONTENT_LEN 2048
+#endif
+// Records received: at most 8 KiB instead of the 16 KiB the protocol
+// allows, 8 KiB less per connection during the handshake. Our client asks
+// servers for 2 KiB records (max_fragment_length; OpenSSL, GnuTLS and
+// Mbed TLS servers agree), and buffers shrink to that once connected. The
+// price: a peer that ignores max_fragment_length and sends a record above
+// 8 KiB, or a handshake message above 8 KiB (a certificate chain that
+// large), fails with "peer sent a malformed or oversized record". Build
+// with MPSSL_IN_CONTENT_LEN=16384 to take any peer, at 8 KiB more.
+#ifndef MPSSL_IN_CONTENT_LEN
+#define MPSSL_IN_CONTENT_LEN 8192
+#endif
+#ifndef MPSSL_MAX_FRAGMENT_LENGTH
+#define MPSSL_MAX_FRAGMENT_LENGTH 2048
+#endif
 
 #endif // MPSSL_MBEDTLS_PROFILE_SMALL_H

@@ -46,6 +46,7 @@ typedef struct _mp_obj_ssl_context_t {
     mp_obj_t verify_callback;
     uint8_t protocol;      // one of MPSSL_PROTOCOL_*
     uint8_t verify_mode;   // one of MPSSL_CERT_*
+    uint8_t max_fragment_code; // MBEDTLS_SSL_MAX_FRAG_LEN_* a client asks for
 } mp_obj_ssl_context_t;
 
 // The life of one connection. Errors are sticky: once FAILED, every call

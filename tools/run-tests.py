@@ -367,11 +367,13 @@ def run_single(suite, files, env):
     results = []
 
     def on_line(line):
-        # run-tests.py runs tests in parallel, and two verdicts can share a line.
-        for m in re.finditer(r"(?:^|\s)(pass|FAIL|skip) +(\S+\.py)", line):
+        m = re.match(r"(pass|FAIL|skip) +(\S+\.py)", line)
+        if m:
             report(Result(m.group(2), m.group(1)), results)
 
-    args = [sys.executable, os.path.join(UPSTREAM_TESTS, "run-tests.py"), "-r", result_dir]
+    # One test at a time: in parallel, run-tests.py's verdict lines interleave (a verdict and
+    # its file name can even land on different lines), and a suite was then reported short.
+    args = [sys.executable, os.path.join(UPSTREAM_TESTS, "run-tests.py"), "-j", "1", "-r", result_dir]
     rc, tail = run_runner(args + files, env, on_line)
     return add_failure_diffs(results, result_dir), rc, tail
 

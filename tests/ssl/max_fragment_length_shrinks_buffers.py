@@ -1,0 +1,53 @@
+# SSLContext.max_fragment_length: a client asks the server for small records (RFC 6066) and,
+# once openssl s_server agrees, an established TLS 1.2 connection keeps far less heap: the
+# record buffers shrink to the agreed size. Without a request the client still takes the 16 kB
+# records s_server then sends (a 15 kB line comes back as one record). Under TLS 1.3 s_server's
+# agreement arrives in EncryptedExtensions and must be accepted there (Mbed TLS keeps a TLS 1.3
+# connection's handshake state and full buffers, so no heap is saved). Bad values are ValueErrors.
+import gc
+import ssl
+from _common import attempt, client_context, connect, describe
+
+LINE = bytes(range(48, 123)) * 200  # 15 000 bytes; s_server -rev answers it reversed
+
+
+def heap_and_round_trip(peer, length):
+    ctx = client_context()
+    ctx.max_fragment_length = length
+    sock = connect(peer)
+    gc.collect()
+    before = gc.mem_alloc()
+    try:
+        s = ctx.wrap_socket(sock, server_hostname="localhost")
+        s.write(b"hi\n")
+        s.readline()
+        gc.collect()
+        heap = gc.mem_alloc() - before
+        s.write(LINE + b"\n")
+        back = s.read(len(LINE) + 1)
+        while len(back) < len(LINE) + 1:
+            back += s.read(len(LINE) + 1 - len(back))
+        intact = back == bytes(reversed(LINE)) + b"\n"
+        s.close()
+        return heap, intact
+    except OSError as e:
+        sock.close()
+        return 0, describe(e)
+
+
+print("client default", client_context().max_fragment_length)
+heaps = {}
+for length in (None, 4096, 1024):
+    heaps[length], intact = heap_and_round_trip("TLS12_EC", length)
+    print("TLS 1.2 max_fragment_length", length, "15 kB line back intact:", intact)
+print("4096 saves at least 10 kB:", heaps[None] - heaps[4096] >= 10000)
+print("1024 saves at least 15 kB:", heaps[None] - heaps[1024] >= 15000)
+for length in (None, 4096):
+    print("TLS 1.3 max_fragment_length", length, "15 kB line back intact:", heap_and_round_trip("TLS13_EC", length)[1])
+
+ctx = client_context()
+for bad in (100, 8192, -1, "4096"):
+    print("set", repr(bad), attempt(setattr, ctx, "max_fragment_length", bad))
+print("still", ctx.max_fragment_length)
+server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+print("server", server.max_fragment_length, attempt(setattr, server, "max_fragment_length", 512))
