@@ -133,7 +133,7 @@ VALGRIND_BUILD := $(ROOT)/build/valgrind
 VALGRIND_BIN := $(VALGRIND_BUILD)/micropython
 VALGRIND_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(VALGRIND_BUILD)/obj COPT="-O1 -DNDEBUG" STRIP= \
 	CFLAGS_EXTRA="-g -DMPSSL_MBEDTLS_CONFIG_USER='\"$(FUZZ_DIR)/mbedtls_config_fuzz.h\"'"
-VALGRIND_SUITES ?= --suite multi --suite multi-cpython --suite dtls
+VALGRIND_SUITES ?= --suite multi --suite multi-cpython --suite dtls --suite dtls-openssl
 VALGRIND_OPTIONS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --suppressions=$(RELIABILITY_DIR)/valgrind.supp
 
@@ -147,9 +147,10 @@ $(VALGRIND_BIN): $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) build/mi
 	printf '#!/bin/sh\nexec valgrind $(VALGRIND_OPTIONS) $(VALGRIND_BIN) "$$@"\n' > $(VALGRIND_BUILD)/micropython-memcheck
 	chmod +x $(VALGRIND_BUILD)/micropython-memcheck
 
-# The TLS and DTLS client/server tests (multitests: ours against ours, against CPython, and
-# DTLS over a lossy proxy) with every MicroPython instance under memcheck: any report, or a
-# definite leak at exit, shows in the test's output and fails it.
+# The TLS and DTLS client/server tests (multitests: ours against ours and against CPython,
+# DTLS also over a lossy or hostile proxy and against openssl) with every MicroPython instance
+# under memcheck: any report, or a definite leak at exit, shows in the test's output and
+# fails it.
 test-valgrind: $(VALGRIND_BIN)
 	MPSSL_MICROPYTHON=$(VALGRIND_BUILD)/micropython-memcheck python3 tools/run-tests.py $(VALGRIND_SUITES)
 
@@ -159,11 +160,12 @@ test-reliability: build/micropython
 
 alloc-sweep-full: build/micropython
 	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
-	cd $(RELIABILITY_DIR) && MPSSL_CERTS=$(ROOT)/build/certs MPSSL_ALLOC_SWEEP=full \
-		$(or $(ALLOC_SWEEP_BIN),$(ROOT)/build/micropython) alloc_failure_at_every_step_raises_enomem.py \
-		> $(ROOT)/build/alloc-sweep-full.out 2>&1; \
+	cd $(RELIABILITY_DIR) && for t in alloc_failure_tls1*_every_step_raises_enomem.py; do \
+		MPSSL_CERTS=$(ROOT)/build/certs MPSSL_ALLOC_SWEEP=full \
+			$(or $(ALLOC_SWEEP_BIN),$(ROOT)/build/micropython) $$t > $(ROOT)/build/alloc-sweep-full.out 2>&1; \
 		cat $(ROOT)/build/alloc-sweep-full.out; \
-		diff -u alloc_failure_at_every_step_raises_enomem.py.exp $(ROOT)/build/alloc-sweep-full.out
+		diff -u $$t.exp $(ROOT)/build/alloc-sweep-full.out || exit 1; \
+	done
 
 SOAK_ENV := MPSSL_CERTS=$(ROOT)/build/certs MPSSL_PORT_BASE=$(or $(MPSSL_PORT_BASE),24600)
 
