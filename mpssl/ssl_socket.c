@@ -117,7 +117,7 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
         return self->error;
     }
     self->handshake_driven = true;
-    int ret = mbedtls_ssl_handshake(&self->ssl);
+    int ret = mpssl_session_handshake(self);
     if ((ret == 0 || ssl_socket_is_want(ret)) && mpssl_alloc_watch_failed()) {
         // Mbed TLS carried on past a failed allocation: what it sends next
         // cannot be trusted, so the handshake ends here, as out of memory.
@@ -231,6 +231,7 @@ static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t s
         #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             // A TLS 1.3 ticket arrived ahead of the data: keep reading.
+            self->session_fresh = true;
             continue;
         }
         #endif
@@ -339,7 +340,7 @@ static const mp_stream_p_t ssl_socket_stream_p = {
     .ioctl = ssl_socket_ioctl,
 };
 
-mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id) {
+mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id, mp_obj_t session) {
     mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     bool server = context->protocol & MPSSL_PROTOCOL_SERVER;
     bool dtls = context->protocol & MPSSL_PROTOCOL_DTLS;
@@ -356,6 +357,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     if (dtls && server) {
         mp_get_buffer_raise(client_id, &transport_id, MP_BUFFER_READ);
     }
+    mpssl_session_check(context, session);
 
     mp_obj_ssl_socket_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_socket_t, &mpssl_socket_type);
     self->context = context;
@@ -373,6 +375,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->handshake_driven = false;
     self->dtls_flight_sent = false;
     self->dtls_datagrams_in = 0;
+    mpssl_session_socket_init(self);
 
     mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_setup(&self->ssl, &context->conf);
@@ -380,6 +383,9 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
         // NULL says, as Mbed TLS 3.6 wants said, that no name is checked:
         // only CERT_OPTIONAL verifies that way (see above).
         ret = mbedtls_ssl_set_hostname(&self->ssl, hostname);
+    }
+    if (ret == 0) {
+        ret = mpssl_session_offer(self, session);
     }
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
     if (ret == 0 && transport_id.buf != NULL) {
@@ -551,5 +557,6 @@ MP_DEFINE_CONST_OBJ_TYPE(
     MP_QSTR_SSLSocket,
     MP_TYPE_FLAG_ITER_IS_STREAM,
     protocol, &ssl_socket_stream_p,
+    attr, mpssl_session_socket_attr,
     locals_dict, &ssl_socket_locals_dict
     );
