@@ -118,6 +118,7 @@ void mpssl_session_check(mp_obj_ssl_context_t *context, mp_obj_t session);
 void mpssl_session_socket_init(mp_obj_ssl_socket_t *self);
 int mpssl_session_offer(mp_obj_ssl_socket_t *self, mp_obj_t session);
 int mpssl_session_handshake(mp_obj_ssl_socket_t *self);
+bool mpssl_session_read_again(mp_obj_ssl_socket_t *self, int ret);
 void mpssl_session_socket_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
 
 // ssl_io.c: the glue between Mbed TLS and the wrapped MicroPython stream.

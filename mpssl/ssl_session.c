@@ -139,6 +139,25 @@ int mpssl_session_handshake(mp_obj_ssl_socket_t *self) {
     return 0;
 }
 
+// What mbedtls_ssl_read() returned around a TLS 1.3 NewSessionTicket, which
+// the read goes on past. Mbed TLS first answers WANT_READ without the
+// socket having said so (it has the ticket and moves to the state that
+// parses it), then RECEIVED_NEW_SESSION_TICKET once it can be exported.
+bool mpssl_session_read_again(mp_obj_ssl_socket_t *self, int ret) {
+    #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        self->session_fresh = true;
+        return true;
+    }
+    return ret == MBEDTLS_ERR_SSL_WANT_READ && self->sock_errno == 0
+           && self->ssl.MBEDTLS_PRIVATE(state) == MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET;
+    #else
+    (void)self;
+    (void)ret;
+    return false;
+    #endif
+}
+
 // ---- Python: SSLSocket.session, SSLSocket.session_reused, SSLSession ------
 
 // The session to resume this connection with, exported when one arrived

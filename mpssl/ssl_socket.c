@@ -228,13 +228,10 @@ static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t s
         if (ret >= 0) {
             return ret;
         }
-        #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        if (mpssl_session_read_again(self, ret)) {
             // A TLS 1.3 ticket arrived ahead of the data: keep reading.
-            self->session_fresh = true;
             continue;
         }
-        #endif
         break;
     }
     // close_notify, or a TCP close after the handshake, ends the stream
