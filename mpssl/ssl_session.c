@@ -61,7 +61,7 @@ int mpssl_session_context_setup(mp_obj_ssl_context_t *context) {
         mbedtls_ssl_conf_session_tickets_cb(&context->conf, mbedtls_ssl_ticket_write,
             mbedtls_ssl_ticket_parse, &context->tickets);
     }
-    #endif
+    #endif // MBEDTLS_SSL_TICKET_C
     return 0;
 }
 
@@ -155,7 +155,7 @@ bool mpssl_session_read_again(mp_obj_ssl_socket_t *self, int ret) {
     (void)self;
     (void)ret;
     return false;
-    #endif
+    #endif // MBEDTLS_SSL_PROTO_TLS1_3 && MBEDTLS_SSL_SESSION_TICKETS
 }
 
 // ---- Python: SSLSocket.session, SSLSocket.session_reused, SSLSession ------
