@@ -100,15 +100,21 @@ void mpssl_session_socket_init(mp_obj_ssl_socket_t *self) {
     self->full_handshake = false;
 }
 
-// Offers a checked session for the coming handshake. One the context can
-// no longer use (set_ciphers() has since excluded its suite) is not
-// offered: the handshake is a full one, as with a server that declines.
+// Offers a checked session for the coming handshake (the caller watches
+// allocations). One the context can no longer use (set_ciphers() has since
+// excluded its suite) is not offered: the handshake is a full one, as with
+// a server that declines.
 int mpssl_session_offer(mp_obj_ssl_socket_t *self, mp_obj_t session) {
     if (session == mp_const_none) {
         return 0;
     }
     mp_obj_ssl_session_t *s = MP_OBJ_TO_PTR(session);
     int ret = mbedtls_ssl_set_session(&self->ssl, &s->session);
+    if (ret != 0 && mpssl_alloc_watch_failed()) {
+        // Copying the server's certificate ran out of memory, which the
+        // parser reports as a bad certificate.
+        return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
     return ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA ? 0 : ret;
 }
 
@@ -171,9 +177,11 @@ static mp_obj_t ssl_session_get(mp_obj_ssl_socket_t *self) {
     mp_obj_ssl_session_t *s = mp_obj_malloc_with_finaliser(mp_obj_ssl_session_t, &mpssl_session_type);
     s->context = MP_OBJ_FROM_PTR(self->context);
     mbedtls_ssl_session_init(&s->session);
+    mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_get_session(&self->ssl, &s->session);
     if (ret != 0) {
         mbedtls_ssl_session_free(&s->session);
+        mpssl_raise_if_out_of_memory();
         mpssl_raise(ret, 0);
     }
     self->session_fresh = false;

@@ -1,8 +1,10 @@
 # Making the Nth TLS allocation fail, for N across a whole connection (both wraps, the
-# handshake, data both ways, close), TLS 1.2 and TLS 1.3: every run ends in MemoryError or
-# OSError(ENOMEM) raised by the side whose allocation failed (never another error, a hang or a
-# crash), every TLS allocation is given back once both sockets are closed, and a normal
-# connection right after succeeds.
+# handshake, data both ways, close), TLS 1.2 and TLS 1.3, full and resumed (the client offering
+# a session: its copy, the server opening its ticket and issuing a new one): every run ends in
+# MemoryError or OSError(ENOMEM) raised by the side whose allocation failed (never another
+# error, a hang or a crash), every TLS allocation is given back once both sockets are closed,
+# and a normal connection right after succeeds. Exporting a session that cannot be copied
+# raises OSError(ENOMEM), and the next try works.
 #
 # The normal suite tries every N up to DENSE, then every STRIDE-th, then the last few N of the
 # connection (kept under ~20 s on the sanitizer build). MPSSL_ALLOC_SWEEP=full (make
@@ -10,7 +12,7 @@
 import os
 from errno import ENOMEM
 import _mpssl_testing
-from _inmemory import TLS12, TLS13, client_context, exchange, live, server_context, Stalled
+from _inmemory import TLS12, TLS13, client_context, exchange, live, pair, server_context, transfer, Stalled
 
 FULL = os.getenv("MPSSL_ALLOC_SWEEP") == "full"
 DENSE = 200
@@ -21,13 +23,13 @@ RECOVERY_EVERY = 1 if FULL else 10  # N between checks that a normal connection 
 SERVER = server_context()
 
 
-def outcome(client_ctx, n):
+def outcome(client_ctx, n, session):
     # What connection number n's failed allocation caused: "enomem", "completed" (n is past the
     # connection's last allocation), or a description of anything else.
     start = _mpssl_testing.allocations()
     _mpssl_testing.fail_allocation_after(n)
     try:
-        delivered = exchange(client_ctx, SERVER) - start
+        delivered = exchange(client_ctx, SERVER, session=session) - start
         # Allocation counts vary by a few between connections (random values of varying size):
         # completing is right if the connection made fewer than n allocations, or if the
         # failure came only in close(), after the data had arrived: close is best effort (its
@@ -46,12 +48,17 @@ def outcome(client_ctx, n):
     return result
 
 
-def sweep(label, suite):
+def sweep(label, suite, resume=False):
     client_ctx = client_context(suite)
-    exchange(client_ctx, SERVER)  # warm up: first-use allocations (PSA, RNG) happen once
+    kept = []
+    # Warm up: first-use allocations (PSA, RNG) happen once. With resume, the session to offer
+    # comes from it.
+    exchange(client_ctx, SERVER, keep=kept if resume else None)
+    session = kept[0] if kept else None
+    kept = None
     base = live()
     before = _mpssl_testing.allocations()
-    exchange(client_ctx, SERVER)
+    exchange(client_ctx, SERVER, session=session)
     total = _mpssl_testing.allocations() - before
     if FULL:
         points = list(range(1, total + 1))
@@ -61,7 +68,7 @@ def sweep(label, suite):
         )
     problems = []
     for i, n in enumerate(points):
-        result = outcome(client_ctx, n)
+        result = outcome(client_ctx, n, session)
         if result != "enomem" and not (result == "completed" and n > total - TAIL):
             problems.append("N=%d: %s" % (n, result))
         leaked = live() - base
@@ -70,13 +77,13 @@ def sweep(label, suite):
             base += leaked
         if i % RECOVERY_EVERY == 0 or i == len(points) - 1:
             try:
-                exchange(client_ctx, SERVER)
+                exchange(client_ctx, SERVER, session=session)
             except Exception as e:
                 problems.append("N=%d: the next connection failed: %s %r" % (n, type(e).__name__, e.args))
     # Well past the last allocation, nothing fails.
-    if outcome(client_ctx, total + TAIL) != "completed":
+    if outcome(client_ctx, total + TAIL, session) != "completed":
         problems.append("N=%d (past the end): did not complete" % (total + TAIL))
-    print(label, "allocations per connection > 100:", total > 100)
+    print(label, "allocations per connection > 50:", total > 50)
     print(label, "every run ended in ENOMEM, freed everything, recovered:", not problems)
     for p in problems[:20]:
         print("  ", p)
@@ -84,5 +91,29 @@ def sweep(label, suite):
         print(label, "allocations per connection:", total, "runs:", len(points))
 
 
+def export_without_memory(suite):
+    # client.session when the session's copy cannot be allocated, then again.
+    client, server = pair(client_context(suite), SERVER)
+    try:
+        transfer(client, server, b"ping")
+        transfer(server, client, b"pong")
+        _mpssl_testing.fail_allocation_after(1)
+        try:
+            first = type(client.session).__name__
+        except MemoryError:
+            first = "MemoryError"
+        except OSError as e:
+            first = "ENOMEM" if e.errno == ENOMEM else "OSError %r" % (e.args,)
+        _mpssl_testing.fail_allocation_after(0)
+        return first, type(client.session).__name__
+    finally:
+        _mpssl_testing.fail_allocation_after(0)
+        client.close()
+        server.close()
+
+
 sweep("TLS 1.2", TLS12)
 sweep("TLS 1.3", TLS13)
+sweep("TLS 1.2 resumed", TLS12, resume=True)
+sweep("TLS 1.3 resumed", TLS13, resume=True)
+print("session export without memory, then with:", export_without_memory(TLS12), export_without_memory(TLS13))
