@@ -91,6 +91,7 @@ typedef struct _mp_obj_ssl_socket_t {
     uint8_t dtls_datagrams_in; // DTLS: datagrams read so far (saturating)
     // Session resumption (ssl_session.c).
     mp_obj_t session;         // client: the SSLSession last exported, or None
+    mp_obj_t server_hostname; // client: the name its sessions are for
     bool session_fresh;       // client: a session or ticket arrived and is not exported yet
     bool session_reused;      // the completed handshake resumed a session
     bool full_handshake;      // the handshake so far exchanged certificates
@@ -115,7 +116,7 @@ void mpssl_session_context_init(mp_obj_ssl_context_t *context);
 int mpssl_session_context_setup(mp_obj_ssl_context_t *context);
 void mpssl_session_context_free(mp_obj_ssl_context_t *context);
 void mpssl_session_check(mp_obj_ssl_context_t *context, mp_obj_t session);
-void mpssl_session_socket_init(mp_obj_ssl_socket_t *self);
+void mpssl_session_socket_init(mp_obj_ssl_socket_t *self, mp_obj_t server_hostname);
 int mpssl_session_offer(mp_obj_ssl_socket_t *self, mp_obj_t session);
 int mpssl_session_handshake(mp_obj_ssl_socket_t *self);
 bool mpssl_session_read_again(mp_obj_ssl_socket_t *self, int ret);

@@ -20,12 +20,14 @@
 #define MPSSL_TICKET_LIFETIME_S (7200)
 #endif
 
-// An SSLSession: what a client needs to resume a connection. It keeps its
-// context alive: a session is offered only through the context that made it
-// (as in CPython), so it never skips verification that context requires.
+// An SSLSession: what a client needs to resume a connection. A resumed
+// handshake verifies nothing, so a session is offered only through the
+// context that made it (as in CPython) and to the server_hostname it was
+// verified for.
 typedef struct _mp_obj_ssl_session_t {
     mp_obj_base_t base;
     mp_obj_t context;
+    mp_obj_t server_hostname;
     mbedtls_ssl_session session;
 } mp_obj_ssl_session_t;
 
@@ -93,22 +95,28 @@ void mpssl_session_check(mp_obj_ssl_context_t *context, mp_obj_t session) {
     }
 }
 
-void mpssl_session_socket_init(mp_obj_ssl_socket_t *self) {
+void mpssl_session_socket_init(mp_obj_ssl_socket_t *self, mp_obj_t server_hostname) {
     self->session = mp_const_none;
+    self->server_hostname = server_hostname;
     self->session_fresh = false;
     self->session_reused = false;
     self->full_handshake = false;
 }
 
 // Offers a checked session for the coming handshake (the caller watches
-// allocations). One the context can no longer use (set_ciphers() has since
-// excluded its suite) is not offered: the handshake is a full one, as with
-// a server that declines.
+// allocations). One for another server_hostname, or one the context can no
+// longer use (set_ciphers() has since excluded its suite), is not offered:
+// the handshake is a full one, as with a server that declines. (Mbed TLS
+// would fail a TLS 1.3 handshake over the name, and resume a TLS 1.2
+// session for any name.)
 int mpssl_session_offer(mp_obj_ssl_socket_t *self, mp_obj_t session) {
     if (session == mp_const_none) {
         return 0;
     }
     mp_obj_ssl_session_t *s = MP_OBJ_TO_PTR(session);
+    if (!mp_obj_equal(s->server_hostname, self->server_hostname)) {
+        return 0;
+    }
     int ret = mbedtls_ssl_set_session(&self->ssl, &s->session);
     if (ret != 0 && mpssl_alloc_watch_failed()) {
         // Copying the server's certificate ran out of memory, which the
@@ -176,6 +184,7 @@ static mp_obj_t ssl_session_get(mp_obj_ssl_socket_t *self) {
     }
     mp_obj_ssl_session_t *s = mp_obj_malloc_with_finaliser(mp_obj_ssl_session_t, &mpssl_session_type);
     s->context = MP_OBJ_FROM_PTR(self->context);
+    s->server_hostname = self->server_hostname;
     mbedtls_ssl_session_init(&s->session);
     mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_get_session(&self->ssl, &s->session);

@@ -372,7 +372,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->handshake_driven = false;
     self->dtls_flight_sent = false;
     self->dtls_datagrams_in = 0;
-    mpssl_session_socket_init(self);
+    mpssl_session_socket_init(self, server_hostname);
 
     mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_setup(&self->ssl, &context->conf);

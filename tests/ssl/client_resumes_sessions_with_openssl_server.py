@@ -4,16 +4,18 @@
 # is done; a TLS 1.3 one once data was read (its ticket arrives after the handshake). Offered
 # to another server (another s_server: other ticket keys and cache; for TLS 1.3 one that asks
 # for another key share first), a session is not resumed and the handshake is a full one that
-# verifies the server and carries data. The session argument is checked like CPython's.
+# verifies the server and carries data. Offered for another server_hostname, a session is not
+# resumed either: the full handshake finds that the certificate does not match that name.
+# The session argument is checked like CPython's.
 from _common import client_context, connect, describe, raised, server_context
 
 
-def visit(ctx, peer, session=None):
+def visit(ctx, peer, session=None, hostname="localhost"):
     # One connection: (protocol, resumed, reply, session after handshake?, session after
     # reading?) and the session to offer next, or describe() of the failure and None.
     sock = connect(peer)
     try:
-        s = ctx.wrap_socket(sock, server_hostname="localhost", session=session)
+        s = ctx.wrap_socket(sock, server_hostname=hostname, session=session)
         early = s.session is not None
         s.write(b"hello " + peer.encode() + b"\n")
         reply = s.readline()
@@ -36,6 +38,8 @@ for peer, other in (("TLS12_EC", "TLS12_X25519"), ("TLS13_EC", "TLS13_P384_GROUP
     print(peer, "resumed again:", result)
     result, _ = visit(ctx, other, first)
     print(other, "foreign session:", result)
+    result, _ = visit(ctx, peer, first, "example.com")
+    print(peer, "session for another name:", result)
 
 # Bad session arguments fail before any handshake, leaving the socket to its owner.
 ctx = client_context()
