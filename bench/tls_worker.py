@@ -146,7 +146,10 @@ def tcp_connect():
     return s
 
 
-# ---- Full handshakes: connect, handshake, one byte each way, close --------
+# ---- Handshakes: connect, handshake, one byte each way, close -------------
+# Full ones, or with resume=1 resumed ones: each connection offers the session
+# the one before it gave (read after the echo: a TLS 1.3 ticket arrives after
+# the handshake).
 
 
 def hs_server():
@@ -165,12 +168,14 @@ def hs_server():
             sys.stderr.write("hs-server: %r\n" % (e,))
 
 
-def hs_once(ctx):
-    ss = ctx.wrap_socket(tcp_connect(), server_hostname="localhost")
+def hs_once(ctx, resume, session=None):
+    # (cipher, version, resumed?, session to offer next)
+    kw = {"session": session} if session is not None else {}
+    ss = ctx.wrap_socket(tcp_connect(), server_hostname="localhost", **kw)
     write(ss, b"x")
     if read(ss, 1) != b"y":
         raise OSError("no echo")
-    info = (cipher_name(ss), version_name(ss))
+    info = (cipher_name(ss), version_name(ss), resume and ss.session_reused, ss.session if resume else None)
     ss.close()
     return info
 
@@ -178,12 +183,16 @@ def hs_once(ctx):
 def hs_client():
     ctx = client_ctx(T.PROTOCOL_TLS_CLIENT)
     n = int(OPT.get("n", "20"))
-    info = hs_once(ctx)  # warm-up: first-use costs out of the timing
+    resume = OPT.get("resume") == "1"
+    info = hs_once(ctx, resume)  # warm-up: first-use costs out of the timing
+    session = info[3]
+    reused = 0
     t0 = now()
     for _ in range(n):
-        hs_once(ctx)
+        _, _, resumed, session = hs_once(ctx, resume, session)
+        reused += resumed
     t = elapsed_s(t0)
-    out(json.dumps({"n": n, "seconds": t, "cipher": info[0], "version": info[1]}))
+    out(json.dumps({"n": n, "seconds": t, "cipher": info[0], "version": info[1], "reused": reused}))
 
 
 # ---- Bulk: one way, client to server, then a one-byte acknowledgement -----

@@ -68,6 +68,14 @@ void mpssl_free(void *ptr);
 // getpeercert() needs the peer's certificate after the handshake.
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
 // Renegotiation stays off: it is refused, as secure defaults require.
+// Session resumption (mpssl/ssl_session.c): clients resume with session IDs
+// or tickets, servers issue tickets (RFC 5077 in TLS 1.2, NewSessionTicket
+// in TLS 1.3) sealed with per-context keys, and keep no per-client state.
+// TLS 1.3 resumes only with a fresh (EC)DHE exchange (psk_dhe_ke), keeping
+// forward secrecy; the PSK-only mode stays off.
+#define MBEDTLS_SSL_SESSION_TICKETS
+#define MBEDTLS_SSL_TICKET_C
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED
 
 // Record buffer sizes (MPSSL_IN_CONTENT_LEN, MPSSL_OUT_CONTENT_LEN,
 // MPSSL_MAX_FRAGMENT_LENGTH) are settled at the end of this file, after the

@@ -25,6 +25,13 @@
 #undef MBEDTLS_PKCS1_V21
 #undef MBEDTLS_X509_RSASSA_PSS_SUPPORT
 
+// No session tickets: a server keeps no ticket keys and issues none. A
+// client still resumes TLS 1.2 sessions by session ID with servers that
+// cache them.
+#undef MBEDTLS_SSL_SESSION_TICKETS
+#undef MBEDTLS_SSL_TICKET_C
+#undef MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED
+
 // One curve, P-256: the one every TLS peer and certificate authority offers.
 #undef MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #undef MBEDTLS_ECP_DP_CURVE25519_ENABLED

@@ -10,6 +10,7 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_io.c \
 	ssl_certs.c \
 	ssl_ciphers.c \
+	ssl_session.c \
 	ssl_errors.c \
 	ssl_platform.c \
 	ssl_alloc.c \

@@ -38,7 +38,7 @@ static mp_obj_t mod_ssl_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_
     }
     mp_store_attr(context, MP_QSTR_verify_mode, MP_OBJ_NEW_SMALL_INT(args[ARG_cert_reqs].u_int));
     return mpssl_socket_new(MP_OBJ_TO_PTR(context), pos_args[0], args[ARG_do_handshake].u_bool,
-        args[ARG_server_hostname].u_obj, mp_const_none);
+        args[ARG_server_hostname].u_obj, mp_const_none, mp_const_none);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(mod_ssl_wrap_socket_obj, 1, mod_ssl_wrap_socket);
 
@@ -46,6 +46,7 @@ static MP_DEFINE_CONST_FUN_OBJ_KW(mod_ssl_wrap_socket_obj, 1, mod_ssl_wrap_socke
 #define MPSSL_COMMON_GLOBALS \
     { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&mod_ssl_wrap_socket_obj) }, \
     { MP_ROM_QSTR(MP_QSTR_SSLSocket), MP_ROM_PTR(&mpssl_socket_type) }, \
+    { MP_ROM_QSTR(MP_QSTR_SSLSession), MP_ROM_PTR(&mpssl_session_type) }, \
     { MP_ROM_QSTR(MP_QSTR_MBEDTLS_VERSION), MP_ROM_PTR(&mpssl_mbedtls_version_obj) }, \
     { MP_ROM_QSTR(MP_QSTR_PROTOCOL_TLS_CLIENT), MP_ROM_INT(MPSSL_PROTOCOL_TLS_CLIENT) }, \
     { MP_ROM_QSTR(MP_QSTR_PROTOCOL_TLS_SERVER), MP_ROM_INT(MPSSL_PROTOCOL_TLS_SERVER) }, \

@@ -8,6 +8,7 @@
 
 #include "mbedtls/ssl.h"
 #include "mbedtls/ssl_cookie.h"
+#include "mbedtls/ssl_ticket.h"
 #include "mbedtls/x509_crt.h"
 #include "mbedtls/pk.h"
 
@@ -41,6 +42,9 @@ typedef struct _mp_obj_ssl_context_t {
     mbedtls_pk_context own_key;
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
     mbedtls_ssl_cookie_ctx cookies;
+    #endif
+    #if defined(MBEDTLS_SSL_TICKET_C)
+    mbedtls_ssl_ticket_context tickets; // TLS servers: the keys that seal session tickets
     #endif
     int *ciphersuites;     // zero-terminated, or NULL for Mbed TLS's default list
     mp_obj_t verify_callback;
@@ -86,11 +90,18 @@ typedef struct _mp_obj_ssl_socket_t {
     bool handshake_driven;    // a read, write or handshake call has run it
     bool dtls_flight_sent;    // DTLS: a flight went out (its timer started)
     uint8_t dtls_datagrams_in; // DTLS: datagrams read so far (saturating)
+    // Session resumption (ssl_session.c).
+    mp_obj_t session;         // client: the SSLSession last exported, or None
+    mp_obj_t server_hostname; // client: the name its sessions are for
+    bool session_fresh;       // client: a session or ticket arrived and is not exported yet
+    bool session_reused;      // the completed handshake resumed a session
+    bool full_handshake;      // the handshake so far exchanged certificates
 } mp_obj_ssl_socket_t;
 
 extern const mp_obj_type_t mpssl_context_type;
 extern const mp_obj_type_t mpssl_tls_context_type;
 extern const mp_obj_type_t mpssl_socket_type;
+extern const mp_obj_type_t mpssl_session_type;
 
 // ssl_context.c
 mp_obj_t mpssl_context_new(int protocol, int default_verify_mode);
@@ -99,7 +110,19 @@ mp_obj_t mpssl_context_new(int protocol, int default_verify_mode);
 // The context's protocol decides which end this is; server_side is only
 // accepted by wrap_socket() for compatibility.
 mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_handshake,
-    mp_obj_t server_hostname, mp_obj_t client_id);
+    mp_obj_t server_hostname, mp_obj_t client_id, mp_obj_t session);
+
+// ssl_session.c: session resumption (SSLSession, tickets, session_reused).
+void mpssl_session_context_init(mp_obj_ssl_context_t *context);
+int mpssl_session_context_setup(mp_obj_ssl_context_t *context);
+void mpssl_session_context_free(mp_obj_ssl_context_t *context);
+void mpssl_session_check(mp_obj_ssl_context_t *context, mp_obj_t session);
+void mpssl_session_socket_init(mp_obj_ssl_socket_t *self, mp_obj_t server_hostname);
+int mpssl_session_offer(mp_obj_ssl_socket_t *self, mp_obj_t session);
+void mpssl_session_handshake_step(mp_obj_ssl_socket_t *self, int state);
+void mpssl_session_handshake_over(mp_obj_ssl_socket_t *self);
+bool mpssl_session_read_again(mp_obj_ssl_socket_t *self, int ret);
+void mpssl_session_socket_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
 
 // ssl_io.c: the glue between Mbed TLS and the wrapped MicroPython stream.
 void mpssl_io_attach(mp_obj_ssl_socket_t *self);

@@ -72,6 +72,7 @@ static void ssl_context_set_max_fragment_length(mp_obj_ssl_context_t *self, mp_o
 }
 
 static void ssl_context_free(mp_obj_ssl_context_t *self) {
+    mpssl_session_context_free(self);
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
     mbedtls_ssl_cookie_free(&self->cookies);
     #endif
@@ -99,6 +100,7 @@ mp_obj_t mpssl_context_new(int protocol, int default_verify_mode) {
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
     mbedtls_ssl_cookie_init(&self->cookies);
     #endif
+    mpssl_session_context_init(self);
     self->ciphersuites = NULL;
     self->verify_callback = mp_const_none;
     self->protocol = protocol;
@@ -117,6 +119,9 @@ mp_obj_t mpssl_context_new(int protocol, int default_verify_mode) {
         mbedtls_ssl_conf_dtls_cookies(&self->conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check, &self->cookies);
     }
     #endif
+    if (ret == 0) {
+        ret = mpssl_session_context_setup(self);
+    }
     if (ret != 0) {
         mpssl_raise(ret, 0);
     }
@@ -228,17 +233,18 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_ciphers_obj, ssl_context_set_ci
 static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
     // server_side is accepted, as upstream and CPython code passes it, but
     // the context's protocol decides which end this is.
-    enum { ARG_server_side, ARG_do_handshake_on_connect, ARG_server_hostname, ARG_client_id };
+    enum { ARG_server_side, ARG_do_handshake_on_connect, ARG_server_hostname, ARG_client_id, ARG_session };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_server_side, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false} },
         { MP_QSTR_do_handshake_on_connect, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = true} },
         { MP_QSTR_server_hostname, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_client_id, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_session, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     return mpssl_socket_new(ssl_context_get(pos_args[0]), pos_args[1], args[ARG_do_handshake_on_connect].u_bool,
-        args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+        args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj, args[ARG_session].u_obj);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj, 2, ssl_context_wrap_socket);
 

@@ -108,25 +108,32 @@ static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32
     return 0;
 }
 
-// mbedtls_ssl_handshake(), one step at a time. The wrap-up step shrinks the
-// record buffers to the record size agreed with the peer; when the heap has
-// no room for the smaller copies, Mbed TLS keeps the larger ones, which is
-// no failure, so the allocation watch starts afresh after that step. An
-// allocation that failed before it still ends the handshake (the caller
-// sees 0 or a WANT code with the watch set).
+// mbedtls_ssl_handshake(), one step at a time, for two things it does not
+// tell: whether the handshake resumed a session (ssl_session.c watches the
+// states go by), and whether an allocation failed that matters. The wrap-up
+// step shrinks the record buffers to the record size agreed with the peer;
+// when the heap has no room for the smaller copies, Mbed TLS keeps the
+// larger ones, which is no failure, so the allocation watch starts afresh
+// after that step. An allocation that failed before it still ends the
+// handshake (the caller sees 0 or a WANT code with the watch set).
 static int ssl_socket_handshake_steps(mp_obj_ssl_socket_t *self) {
     int ret = 0;
-    while (ret == 0 && !mbedtls_ssl_is_handshake_over(&self->ssl)) {
-        bool wrapup = self->ssl.MBEDTLS_PRIVATE(state) == MBEDTLS_SSL_HANDSHAKE_WRAPUP;
-        if (wrapup && mpssl_alloc_watch_failed()) {
-            break;
+    while (!mbedtls_ssl_is_handshake_over(&self->ssl)) {
+        int state = self->ssl.MBEDTLS_PRIVATE(state);
+        if (state == MBEDTLS_SSL_HANDSHAKE_WRAPUP && mpssl_alloc_watch_failed()) {
+            return 0;
         }
+        mpssl_session_handshake_step(self, state);
         ret = mbedtls_ssl_handshake_step(&self->ssl);
-        if (wrapup && ret == 0) {
+        if (ret != 0) {
+            return ret;
+        }
+        if (state == MBEDTLS_SSL_HANDSHAKE_WRAPUP) {
             mpssl_alloc_watch_start();
         }
     }
-    return ret;
+    mpssl_session_handshake_over(self);
+    return 0;
 }
 
 // Advances the handshake as far as the stream allows: 0 once the
@@ -251,12 +258,10 @@ static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t s
         if (ret >= 0) {
             return ret;
         }
-        #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        if (mpssl_session_read_again(self, ret)) {
             // A TLS 1.3 ticket arrived ahead of the data: keep reading.
             continue;
         }
-        #endif
         break;
     }
     // close_notify, or a TCP close after the handshake, ends the stream
@@ -362,7 +367,7 @@ static const mp_stream_p_t ssl_socket_stream_p = {
     .ioctl = ssl_socket_ioctl,
 };
 
-mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id) {
+mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_handshake, mp_obj_t server_hostname, mp_obj_t client_id, mp_obj_t session) {
     mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     bool server = context->protocol & MPSSL_PROTOCOL_SERVER;
     bool dtls = context->protocol & MPSSL_PROTOCOL_DTLS;
@@ -379,6 +384,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     if (dtls && server) {
         mp_get_buffer_raise(client_id, &transport_id, MP_BUFFER_READ);
     }
+    mpssl_session_check(context, session);
 
     mp_obj_ssl_socket_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_socket_t, &mpssl_socket_type);
     self->context = context;
@@ -396,6 +402,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->handshake_driven = false;
     self->dtls_flight_sent = false;
     self->dtls_datagrams_in = 0;
+    mpssl_session_socket_init(self, server_hostname);
 
     mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_setup(&self->ssl, &context->conf);
@@ -403,6 +410,9 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
         // NULL says, as Mbed TLS 3.6 wants said, that no name is checked:
         // only CERT_OPTIONAL verifies that way (see above).
         ret = mbedtls_ssl_set_hostname(&self->ssl, hostname);
+    }
+    if (ret == 0) {
+        ret = mpssl_session_offer(self, session);
     }
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
     if (ret == 0 && transport_id.buf != NULL) {
@@ -574,5 +584,6 @@ MP_DEFINE_CONST_OBJ_TYPE(
     MP_QSTR_SSLSocket,
     MP_TYPE_FLAG_ITER_IS_STREAM,
     protocol, &ssl_socket_stream_p,
+    attr, mpssl_session_socket_attr,
     locals_dict, &ssl_socket_locals_dict
     );

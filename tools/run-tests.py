@@ -23,6 +23,7 @@ What a test sees (environment):
 """
 
 import argparse
+import base64
 import ctypes
 import difflib
 import fnmatch
@@ -169,6 +170,15 @@ S_CLIENT_COMMON = (
 # What the service reports of s_client's -brief summary (its "Key: value" lines on stderr).
 S_CLIENT_REPORTS = ("Protocol version", "Ciphersuite", "Verification", "Verification error")
 S_CLIENT_INPUT = b"hello from s_client\n"
+# Resumption: s_client VARIANT runs twice against the same port, saving its session the first
+# time (-sess_out) and offering it the second (-sess_in); with tamper, one byte of the saved
+# ticket is changed in between. Each run's result says whether s_client saw "New" or "Reused".
+S_CLIENT_RESUMES = {
+    "tls12_resume": ("tls12", False),
+    "tls13_resume": ("tls13", False),
+    "tls12_tampered": ("tls12", True),
+    "tls13_tampered": ("tls13", True),
+}
 
 
 def openssl_args(options):
@@ -197,7 +207,8 @@ class SClientService:
     A test listens, then writes RUN/<id>.req holding "VARIANT PORT" (written to .tmp and
     renamed). The service runs s_client VARIANT against 127.0.0.1:PORT with S_CLIENT_INPUT on
     its stdin, and answers with RUN/<id>.out: a dict literal with s_client's exit code, the
-    protocol, cipher and verification it reported, and the bytes it received.
+    protocol, cipher and verification it reported, and the bytes it received. For a variant of
+    S_CLIENT_RESUMES, rc, received and reused are lists, one entry per run.
     """
 
     def __init__(self):
@@ -214,29 +225,53 @@ class SClientService:
                 os.rename(req, taken)
                 threading.Thread(target=self.serve, args=(taken,), daemon=True).start()
 
+    def run(self, variant, port, extra=()):
+        # s_client VARIANT against port: (exit code, stdout, stderr). With extra options, without
+        # -brief, so that s_client prints its session summary.
+        common = S_CLIENT_COMMON.replace(" -brief", "") if extra else S_CLIENT_COMMON
+        args = ["openssl", "s_client", "-connect", "127.0.0.1:" + port]
+        args += openssl_args(common + " " + S_CLIENTS[variant]) + list(extra)
+        proc = spawn(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with self.lock:
+            self.procs.add(proc)
+        try:
+            out, err = proc.communicate(S_CLIENT_INPUT, timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+        with self.lock:
+            self.procs.discard(proc)
+        return proc.returncode, out, err
+
+    def resume(self, taken, variant, port):
+        # S_CLIENT_RESUMES[variant]: rc, received and "New" or "Reused" of each of the two runs.
+        base, tamper = S_CLIENT_RESUMES[variant]
+        session = taken + ".session.pem"
+        result = {"rc": [], "received": [], "reused": []}
+        for option in ("-sess_out", "-sess_in"):
+            if option == "-sess_in" and tamper:
+                tamper_ticket(session)
+            rc, out, _ = self.run(base, port, (option, session))
+            result["rc"].append(rc)
+            result["received"].append(out)
+            m = re.search(rb"^(New|Reused), ", out, re.M)
+            result["reused"].append(m.group(1).decode() if m else None)
+        os.remove(session)
+        return result
+
     def serve(self, taken):
         with open(taken) as f:
             variant, port = f.read().split()
         result = {"rc": None, "received": b""}
-        if variant not in S_CLIENTS:
+        if variant in S_CLIENT_RESUMES:
+            try:
+                result = self.resume(taken, variant, port)
+            except (OSError, ValueError) as e:
+                result["error"] = "s_client resumption failed: %r" % e
+        elif variant not in S_CLIENTS:
             result["error"] = "unknown s_client variant " + variant
         else:
-            args = ["openssl", "s_client", "-connect", "127.0.0.1:" + port]
-            args += openssl_args(S_CLIENT_COMMON + " " + S_CLIENTS[variant])
-            proc = spawn(
-                args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-            )
-            with self.lock:
-                self.procs.add(proc)
-            try:
-                out, err = proc.communicate(S_CLIENT_INPUT, timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                out, err = proc.communicate()
-            with self.lock:
-                self.procs.discard(proc)
-            result["rc"] = proc.returncode
-            result["received"] = out
+            result["rc"], result["received"], err = self.run(variant, port)
             for line in err.decode(errors="replace").splitlines():
                 key, _, value = line.partition(": ")
                 if key in S_CLIENT_REPORTS:
@@ -253,6 +288,38 @@ class SClientService:
         with self.lock:
             for proc in self.procs:
                 proc.kill()
+
+
+def tamper_ticket(pem_file):
+    # Change one byte in the middle of the ticket in the session s_client saved to pem_file:
+    # a DER SEQUENCE (OpenSSL's SSL_SESSION) whose [10] element holds the ticket as an OCTET
+    # STRING.
+    with open(pem_file) as f:
+        lines = f.read().splitlines()
+    der = bytearray(base64.b64decode("".join(l for l in lines if not l.startswith("-----"))))
+
+    def header(pos):
+        # (start, length) of the contents of the DER element at pos.
+        n = der[pos + 1]
+        if n < 0x80:
+            return pos + 2, n
+        k = n & 0x7F
+        return pos + 2 + k, int.from_bytes(der[pos + 2 : pos + 2 + k], "big")
+
+    pos, length = header(0)
+    end = pos + length
+    while pos < end:
+        start, length = header(pos)
+        if der[pos] == 0xAA:  # [10], constructed
+            ticket, ticket_len = header(start)
+            if ticket_len > 0:
+                der[ticket + ticket_len // 2] ^= 0x01
+                body = base64.encodebytes(bytes(der)).decode()
+                with open(pem_file, "w") as f:
+                    f.write("%s\n%s%s\n" % (lines[0], body, lines[-1]))
+                return
+        pos = start + length
+    raise ValueError("no ticket in the session s_client saved")
 
 
 class Peers:

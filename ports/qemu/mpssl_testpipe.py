@@ -78,10 +78,12 @@ def transfer(src, dst, data, rounds=2000):
     raise AssertionError("transfer stalled: sent %d, got %d" % (sent, len(got)))
 
 
-def tls_pair(client_ctx, server_ctx, hostname=None):
-    # A client and a server SSL socket over one in-memory pipe, handshake
-    # not yet started (it runs inside the first reads and writes).
+def tls_pair(client_ctx, server_ctx, hostname=None, session=None):
+    # A client (offering session, if any) and a server SSL socket over one
+    # in-memory pipe, handshake not yet started (it runs inside the first
+    # reads and writes). Upstream's tls (footprint.py) knows no session.
     c, s = pipe()
-    client = client_ctx.wrap_socket(c, do_handshake_on_connect=False, server_hostname=hostname)
+    kw = {"session": session} if session is not None else {}
+    client = client_ctx.wrap_socket(c, do_handshake_on_connect=False, server_hostname=hostname, **kw)
     server = server_ctx.wrap_socket(s, server_side=True, do_handshake_on_connect=False)
     return client, server

@@ -36,12 +36,12 @@ def client_context(suite=None, verify=True):
     return ctx
 
 
-def pair(client_ctx, server_ctx, hostname="localhost"):
-    # A client and a server SSLSocket over one in-memory pipe, the handshake not yet started
-    # (it runs inside the first reads and writes). If the second wrap raises, the first socket
-    # is closed before the exception goes on.
+def pair(client_ctx, server_ctx, hostname="localhost", session=None):
+    # A client (offering session, if any) and a server SSLSocket over one in-memory pipe, the
+    # handshake not yet started (it runs inside the first reads and writes). If the second wrap
+    # raises, the first socket is closed before the exception goes on.
     a, b = _mpssl_testing.pipe()
-    client = client_ctx.wrap_socket(a, server_hostname=hostname, do_handshake_on_connect=False)
+    client = client_ctx.wrap_socket(a, server_hostname=hostname, do_handshake_on_connect=False, session=session)
     try:
         server = server_ctx.wrap_socket(b, server_side=True, do_handshake_on_connect=False)
     except BaseException:
@@ -79,16 +79,19 @@ def transfer(src, dst, payload, rounds=400):
     return got
 
 
-def exchange(client_ctx, server_ctx, payload=b"ping", reply=b"pong" * 1500):
-    # A full connection: handshake, payload client -> server, reply server -> client (spans
-    # records), both closed. Raises what either end raised; closes both ends whatever happens.
-    # Returns the TLS allocation count when the data had arrived, before the closes.
-    client, server = pair(client_ctx, server_ctx)
+def exchange(client_ctx, server_ctx, payload=b"ping", reply=b"pong" * 1500, session=None, keep=None):
+    # A whole connection: handshake (offering session, if any), payload client -> server, reply
+    # server -> client (spans records), both closed. Raises what either end raised; closes both
+    # ends whatever happens. Returns the TLS allocation count when the data had arrived, before
+    # the closes. With keep (a list), appends the client's session and whether it was resumed.
+    client, server = pair(client_ctx, server_ctx, session=session)
     try:
         if transfer(client, server, payload) != payload:
             raise AssertionError("client -> server data corrupted")
         if transfer(server, client, reply) != reply:
             raise AssertionError("server -> client data corrupted")
+        if keep is not None:
+            keep += [client.session, client.session_reused]
         return _mpssl_testing.allocations()
     finally:
         client.close()

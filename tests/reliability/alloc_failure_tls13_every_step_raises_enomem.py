@@ -1,7 +1,10 @@
-# Every TLS allocation of a whole TLS 1.3 connection made to fail in turn: each run ends in
-# MemoryError or OSError(ENOMEM), frees everything, and the next connection works
-# (_alloc_sweep.py says how, and which N the normal suite tries).
-from _alloc_sweep import sweep
+# Every TLS allocation of a whole TLS 1.3 connection, full and resumed, made to fail in turn:
+# each run ends in MemoryError or OSError(ENOMEM), frees everything, and the next connection
+# works (_alloc_sweep.py says how, and which N the normal suite tries). Exporting a session
+# without memory for its copy is ENOMEM, and works on the next try.
+from _alloc_sweep import export_without_memory, sweep
 from _inmemory import TLS13
 
 sweep("TLS 1.3", TLS13)
+sweep("TLS 1.3 resumed", TLS13, resume=True)
+print("session export without memory, then with:", export_without_memory(TLS13))
