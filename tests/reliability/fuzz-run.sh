@@ -41,7 +41,7 @@ for target in "$@"; do
         passed=$((passed + 1))
     else
         tail -60 "$log"
-        saved=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log")
+        saved=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | head -n 1)
         echo "fuzz: $target failed; input saved as: ${saved:-(none: see the log)}; log: $log"
         echo "FAIL fuzz/$target"
         failed=$((failed + 1))
