@@ -13,7 +13,7 @@ BENCH_LIBC := build/micropython-libcalloc
 .PHONY: bench bench-binaries
 
 # Upstream's tls module and Mbed TLS configuration, compiled from our Mbed TLS tree.
-$(BENCH_REFERENCE): bench/build-reference.sh $(MICROPY_PATCHED)
+$(BENCH_REFERENCE): bench/build-reference.sh $(MICROPY_PATCHED) $(MBEDTLS_PATCHED)
 	JOBS=$(JOBS) MICROPY_SRC=$(MICROPY_SRC) MBEDTLS_SRC=$(MBEDTLS_SRC) bench/build-reference.sh $@
 
 # Ours with Mbed TLS on libc's allocator: massif then sees both binaries alike.

@@ -44,6 +44,19 @@ static const uint16_t ssl_context_sig_algs[] = {
     MBEDTLS_TLS1_3_SIG_NONE
 };
 
+// Key exchange groups, in order of preference. P-256 comes first: with
+// Mbed TLS its fixed-base comb makes key generation cheaper than X25519's
+// ladder, and a TLS 1.2 or 1.3 handshake costs 11% fewer instructions on
+// the client and 20% fewer on the server (callgrind; README, Performance).
+// OpenSSL and Mbed TLS servers take a P-256 key share without a
+// HelloRetryRequest. Curves a profile leaves out are skipped by Mbed TLS.
+static const uint16_t ssl_context_groups[] = {
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+    MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1,
+    MBEDTLS_SSL_IANA_TLS_GROUP_NONE
+};
+
 // Record size a client asks servers for (RFC 6066 max_fragment_length), in
 // bytes; index = Mbed TLS's MBEDTLS_SSL_MAX_FRAG_LEN_* code, 0 = ask nothing.
 // When the server agrees (OpenSSL and Mbed TLS servers do), Mbed TLS shrinks
@@ -127,6 +140,7 @@ mp_obj_t mpssl_context_new(int protocol, int default_verify_mode) {
     }
     mbedtls_ssl_conf_rng(&self->conf, mpssl_rng, NULL);
     mbedtls_ssl_conf_sig_algs(&self->conf, ssl_context_sig_algs);
+    mbedtls_ssl_conf_groups(&self->conf, ssl_context_groups);
     #if defined(MBEDTLS_SSL_PROTO_DTLS)
     // DTLS flights are resent after 1 s, doubling up to 8 s: a handshake
     // that cannot complete fails with ETIMEDOUT after about 15 s.
