@@ -7,7 +7,7 @@
 // MPSSL_OUT_CONTENT_LEN), the handshake state, the flight buffer (2 KiB or
 // more for long certificate chains) and the key exchange's temporaries
 // while the handshake runs. Once a TLS 1.2 server has agreed to
-// max_fragment_length 4096, an established connection keeps about 15 KB:
+// max_fragment_length 4096, an established connection keeps about 16 KB:
 // both buffers shrink to 4 KiB. All of it comes from the GC heap.
 #include <string.h>
 
