@@ -8,7 +8,7 @@
 #   make test-reliability  tests/reliability and tests/hostile on build/micropython
 #   make alloc-sweep-full  fail every TLS allocation in turn, TLS 1.2 and 1.3 (minutes)
 #   make soak              5 000 in-memory handshakes, 100 concurrent asyncio connections
-#                          (about 1.5 minutes; not in CI)
+#                          (about 75 s; not in CI)
 #   make fuzz              build the libFuzzer harnesses (build/fuzz/)
 #   make fuzz-short        every harness for FUZZ_SECONDS (default 60) each: CI-sized
 #   make fuzz-long         every harness for FUZZ_LONG_SECONDS (default 1800) each

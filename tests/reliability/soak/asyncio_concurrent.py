@@ -21,19 +21,20 @@ CLIENTS = int(os.getenv("MPSSL_SOAK_CLIENTS") or "100")
 ROUNDS = int(os.getenv("MPSSL_SOAK_ROUNDS") or "4")
 HEAP_TOLERANCE = 8192  # bytes (asyncio's queues and the stream objects' free lists)
 RSS_TOLERANCE = 1024  # KiB
-state = {"open": 0, "max": 0}
+state = {"open": 0, "max": 0, "all": None}  # all: an Event set once every client is open
 
 
 async def handle(reader, writer):
     state["open"] += 1
     state["max"] = max(state["max"], state["open"])
+    if state["max"] >= CLIENTS:
+        state["all"].set()
     try:
         line = await reader.readline()
         # Hold the connection until every client is connected: they really are concurrent.
-        for _ in range(2000):
-            if state["max"] >= CLIENTS:
-                break
-            await asyncio.sleep_ms(10)
+        # (An Event, not a poll: a hundred handlers waking every few ms would make the round
+        # measure asyncio's queue instead of the connections.)
+        await asyncio.wait_for(state["all"].wait(), 20)
         writer.write(b"ack " + line)
         await writer.drain()
     finally:
@@ -55,6 +56,7 @@ async def client(i, ctx, port):
 
 async def round_of(ctx, port):
     state["max"] = 0
+    state["all"] = asyncio.Event()
     results = await asyncio.gather(*(client(i, ctx, port) for i in range(CLIENTS)), return_exceptions=True)
     failed = [(i, r) for i, r in enumerate(results) if r is not True]
     for i, r in failed[:5]:
