@@ -72,6 +72,9 @@
 // Smaller, slower code: one AES table of 1 KiB instead of four, and a
 // rolled-up SHA-256 compression loop.
 #define MBEDTLS_AES_FEWER_TABLES
+// AES-GCM and the CTR-DRBG only ever run AES forwards (GCM decrypts with
+// the same key stream): no AES decryption code or tables, in flash or RAM.
+#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT
 #define MBEDTLS_SHA256_SMALLER
 
 // ---- RAM ----------------------------------------------------------------
