@@ -12,7 +12,7 @@ BENCH_LIBC := build/micropython-libcalloc
 
 .PHONY: bench bench-binaries
 
-# Upstream's tls module and Mbed TLS configuration, compiled from our Mbed TLS tree.
+# Upstream's tls module and Mbed TLS configuration, on Mbed TLS without our patches.
 $(BENCH_REFERENCE): bench/build-reference.sh $(MICROPY_PATCHED) $(MBEDTLS_PATCHED)
 	JOBS=$(JOBS) MICROPY_SRC=$(MICROPY_SRC) MBEDTLS_SRC=$(MBEDTLS_SRC) bench/build-reference.sh $@
 
