@@ -10,7 +10,7 @@ BENCH_PACKAGES := valgrind gnuplot-nox openssl
 BENCH_REFERENCE := build/micropython-reference
 BENCH_LIBC := build/micropython-libcalloc
 
-.PHONY: bench bench-binaries
+.PHONY: bench bench-binaries bench-tools
 
 # Upstream's tls module and Mbed TLS configuration, on Mbed TLS without our patches.
 $(BENCH_REFERENCE): bench/build-reference.sh $(MICROPY_PATCHED) $(MBEDTLS_PATCHED)
@@ -20,8 +20,10 @@ $(BENCH_REFERENCE): bench/build-reference.sh $(MICROPY_PATCHED) $(MBEDTLS_PATCHE
 $(BENCH_LIBC): build/micropython bench/build-variant.sh bench/config-libc-alloc.h
 	JOBS=$(JOBS) MICROPY_SRC=$(MICROPY_SRC) MBEDTLS_SRC=$(MBEDTLS_SRC) bench/build-variant.sh libcalloc bench/config-libc-alloc.h
 
-bench-binaries: build/micropython $(BENCH_REFERENCE) $(BENCH_LIBC)
+bench-tools:
 	@tools/ensure-packages.sh $(BENCH_PACKAGES)
+
+bench-binaries: bench-tools build/micropython $(BENCH_REFERENCE) $(BENCH_LIBC)
 	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
 
 bench: bench-binaries
