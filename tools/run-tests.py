@@ -68,7 +68,8 @@ ONLY = None
 class Suite(NamedTuple):
     name: str
     # "single": upstream run-tests.py; "multi": upstream run-multitests.py; "upstream":
-    # tools/upstream_suite.py; "qemu": make test-qemu (ports/qemu/qemu.mk) on the emulated board
+    # tools/upstream_suite.py; "qemu": make test-qemu (ports/qemu/qemu.mk) on the emulated board;
+    # "native": C programs compiled against the unix build's Mbed TLS (run_native)
     runner: str
     dir: str
     patterns: tuple  # file globs inside dir; names starting with "_" are helpers, never tests
@@ -94,6 +95,8 @@ SUITES = [
     # MicroPythons; in openssl_*.py a CPython instance drives the openssl command line.
     Suite("dtls", "multi", "tests/dtls", ("dtls_*.py", "lossy_*.py", "stray_*.py"), (MP_MP, MP_CPYTHON_MP)),
     Suite("dtls-openssl", "multi", "tests/dtls", ("openssl_*.py",), (CPYTHON_MP,)),
+    # Our Mbed TLS patches' arithmetic against Mbed TLS's own general code.
+    Suite("native", "native", "tests/native", ("*.c",)),
     # Allocation failure at every step (tests/reliability/reliability.mk has the longer runs).
     Suite("reliability", "single", "tests/reliability", ("*.py",)),
     # Hostile and broken peers scripted in CPython on raw sockets, against our client and server.
@@ -581,7 +584,41 @@ def run_qemu(suite, files, env):
     return add_failure_diffs(results, result_dir, test_file), rc, tail
 
 
-RUNNERS = {"single": run_single, "multi": run_multi, "upstream": run_upstream, "qemu": run_qemu}
+def run_native(suite, files, env):
+    """tests/native/*.c: C programs that check Mbed TLS internals we patched. Each is compiled
+    with our Mbed TLS configuration against the unix build's Mbed TLS objects, less those of the
+    library files it includes itself (to reach their static functions), then run: exit status 0
+    passes."""
+    mbedtls = os.path.abspath(os.environ.get("MBEDTLS_SRC", os.path.join(BUILD, "deps", "mbedtls")))
+    objects = glob.glob(os.path.join(BUILD, "unix", "**", "library", "ssl_tls.o"), recursive=True)
+    if not objects:
+        return [], 1, "no Mbed TLS objects under build/unix: run make first"
+    library = glob.glob(os.path.join(os.path.dirname(objects[0]), "*.o"))
+    os.makedirs(os.path.join(RUN, "native"), exist_ok=True)
+    results = []
+    for test in files:
+        with open(os.path.join(ROOT, test)) as f:
+            included = set(re.findall(r'^#include "(\w+)\.c"', f.read(), re.M))
+        exe = os.path.join(RUN, "native", os.path.basename(test)[:-2])
+        build = subprocess.run(
+            ["cc", "-O2", "-o", exe, os.path.join(ROOT, test),
+             "-I" + os.path.join(mbedtls, "include"), "-I" + os.path.join(mbedtls, "library"),
+             "-I" + os.path.join(ROOT, "mpssl"), "-DMBEDTLS_CONFIG_FILE=\"mbedtls_config_mpssl.h\""]
+            + [o for o in library if os.path.basename(o)[:-2] not in included],
+            capture_output=True, text=True)
+        if build.returncode != 0:
+            report(Result(test, "FAIL", "does not compile:\n" + build.stderr[-3000:]), results)
+            continue
+        run = subprocess.run([exe], capture_output=True, text=True, timeout=600, env=env)
+        status = "pass" if run.returncode == 0 else "FAIL"
+        report(Result(test, status, (run.stdout + run.stderr)[-3000:]), results)
+    return results, 0, ""
+
+
+RUNNERS = {
+    "single": run_single, "multi": run_multi, "upstream": run_upstream, "qemu": run_qemu,
+    "native": run_native,
+}
 
 
 def diff_files(expected, got):
