@@ -110,28 +110,25 @@ static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32
 
 // mbedtls_ssl_handshake(), one step at a time, for two things it does not
 // tell: whether the handshake resumed a session (ssl_session.c watches the
-// states go by), and whether an allocation failed that matters. The wrap-up
-// step shrinks the record buffers to the record size agreed with the peer;
-// when the heap has no room for the smaller copies, Mbed TLS keeps the
-// larger ones, which is no failure, so the allocation watch starts afresh
-// after that step. An allocation that failed before it still ends the
-// handshake (the caller sees 0 or a WANT code with the watch set).
+// states go by), and whether an allocation failed that matters. Mbed TLS
+// carries on past some failed allocations, so the handshake stops at the
+// next step (the caller sees 0 or a WANT code with the watch set). The step
+// that ends the handshake frees its state and shrinks the record buffers to
+// the record size agreed with the peer; when the heap has no room for the
+// smaller copies, Mbed TLS keeps the larger ones, which is no failure, so
+// the allocation watch starts afresh after that step.
 static int ssl_socket_handshake_steps(mp_obj_ssl_socket_t *self) {
-    int ret = 0;
     while (!mbedtls_ssl_is_handshake_over(&self->ssl)) {
-        int state = self->ssl.MBEDTLS_PRIVATE(state);
-        if (state == MBEDTLS_SSL_HANDSHAKE_WRAPUP && mpssl_alloc_watch_failed()) {
+        if (mpssl_alloc_watch_failed()) {
             return 0;
         }
-        mpssl_session_handshake_step(self, state);
-        ret = mbedtls_ssl_handshake_step(&self->ssl);
+        mpssl_session_handshake_step(self, self->ssl.MBEDTLS_PRIVATE(state));
+        int ret = mbedtls_ssl_handshake_step(&self->ssl);
         if (ret != 0) {
             return ret;
         }
-        if (state == MBEDTLS_SSL_HANDSHAKE_WRAPUP) {
-            mpssl_alloc_watch_start();
-        }
     }
+    mpssl_alloc_watch_start();
     mpssl_session_handshake_over(self);
     return 0;
 }
