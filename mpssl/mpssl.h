@@ -77,6 +77,7 @@ typedef struct _mp_obj_ssl_socket_t {
     mp_obj_ssl_context_t *context;
     mp_obj_t sock;            // the wrapped stream
     mbedtls_ssl_context ssl;
+    mp_obj_t peer_cert;       // the peer's certificate as DER bytes once the handshake is over, or None
     ssl_flight_t flight;
     int error;                // the sticky Mbed TLS error in SSL_SOCKET_FAILED
     int sock_errno;           // errno of the wrapped stream's last failure
@@ -135,7 +136,7 @@ bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self);
 // ssl_certs.c
 void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj_t keyfile);
 void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t cadata);
-mp_obj_t mpssl_cert_to_dict(const mbedtls_x509_crt *crt);
+mp_obj_t mpssl_cert_der_to_dict(mp_obj_t der);
 
 // ssl_ciphers.c
 mp_obj_t mpssl_ciphers_list(mp_obj_ssl_context_t *self);

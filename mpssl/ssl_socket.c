@@ -17,6 +17,7 @@
 #include "py/objarray.h"
 
 #include "mbedtls/net_sockets.h"
+#include "mbedtls/platform.h"
 
 #include "mpssl.h"
 
@@ -108,6 +109,24 @@ static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32
     return 0;
 }
 
+// Mbed TLS keeps the peer's certificate chain parsed for the life of the
+// connection (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE), about 2 KB a certificate,
+// where getpeercert() needs the leaf's DER only: keep that (on the GC heap,
+// where an SSLSession can share it, see ssl_session.c) and free the chain.
+// Raises MemoryError with the chain left in place. A resumed handshake
+// brings no certificate: the offered session's stands.
+static void ssl_socket_take_peer_cert(mp_obj_ssl_socket_t *self) {
+    mbedtls_ssl_session *session = self->ssl.MBEDTLS_PRIVATE(session);
+    mbedtls_x509_crt *chain = session == NULL ? NULL : session->MBEDTLS_PRIVATE(peer_cert);
+    if (chain == NULL) {
+        return;
+    }
+    self->peer_cert = mp_obj_new_bytes(chain->raw.p, chain->raw.len);
+    mbedtls_x509_crt_free(chain);
+    mbedtls_free(chain);
+    session->MBEDTLS_PRIVATE(peer_cert) = NULL;
+}
+
 // mbedtls_ssl_handshake(), one step at a time, for two things it does not
 // tell: whether the handshake resumed a session (ssl_session.c watches the
 // states go by), and whether an allocation failed that matters. Mbed TLS
@@ -129,6 +148,12 @@ static int ssl_socket_handshake_steps(mp_obj_ssl_socket_t *self) {
         }
     }
     mpssl_alloc_watch_start();
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        ssl_socket_take_peer_cert(self);
+        nlr_pop();
+    }
+    // Else the chain stays without memory for the copy: getpeercert() tries again.
     mpssl_session_handshake_over(self);
     return 0;
 }
@@ -387,6 +412,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->context = context;
     self->sock = sock;
     mbedtls_ssl_init(&self->ssl);
+    self->peer_cert = mp_const_none;
     mpssl_alloc_handshake_started();
     memset(&self->flight, 0, sizeof(self->flight));
     self->error = 0;
@@ -522,14 +548,11 @@ static mp_obj_t ssl_socket_getpeercert(size_t n_args, const mp_obj_t *pos_args, 
     if (self->state != SSL_SOCKET_OPEN) {
         mp_raise_ValueError(MP_ERROR_TEXT("handshake not done yet"));
     }
-    const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&self->ssl);
-    if (peer == NULL) {
-        return mp_const_none;
+    ssl_socket_take_peer_cert(self);
+    if (self->peer_cert == mp_const_none || args[0].u_bool) {
+        return self->peer_cert;
     }
-    if (args[0].u_bool) {
-        return mp_obj_new_bytes(peer->raw.p, peer->raw.len);
-    }
-    return mpssl_cert_to_dict(peer);
+    return mpssl_cert_der_to_dict(self->peer_cert);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_socket_getpeercert_obj, 1, ssl_socket_getpeercert);
 
