@@ -88,7 +88,7 @@ int mpssl_io_flush(mp_obj_ssl_socket_t *self) {
     }
     flight->len = 0;
     flight->sent = 0;
-    if (mbedtls_ssl_is_handshake_over(&self->ssl)) {
+    if (mpssl_handshake_over(&self->ssl)) {
         mpssl_io_release(self);
     }
     return 0;
@@ -136,7 +136,7 @@ static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size
 
 static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
     mp_obj_ssl_socket_t *self = ctx;
-    bool handshaking = !mbedtls_ssl_is_handshake_over(&self->ssl);
+    bool handshaking = !mpssl_handshake_over(&self->ssl);
     if (!ssl_io_is_dtls(self) && (handshaking || mpssl_io_flight_pending(self))) {
         int ret = ssl_io_hold(self, buf, len);
         if (ret < 0 || handshaking) {

@@ -135,9 +135,9 @@ static void ssl_socket_take_peer_cert(mp_obj_ssl_socket_t *self) {
 // that ends the handshake frees its state and shrinks the record buffers to
 // the record size agreed with the peer; when the heap has no room for the
 // smaller copies, Mbed TLS keeps the larger ones, which is no failure, so
-// the allocation watch starts afresh after that step.
+// the allocation watch forgives that step.
 static int ssl_socket_handshake_steps(mp_obj_ssl_socket_t *self) {
-    while (!mbedtls_ssl_is_handshake_over(&self->ssl)) {
+    while (!mpssl_handshake_over(&self->ssl)) {
         if (mpssl_alloc_watch_failed()) {
             return 0;
         }
@@ -147,7 +147,7 @@ static int ssl_socket_handshake_steps(mp_obj_ssl_socket_t *self) {
             return ret;
         }
     }
-    mpssl_alloc_watch_start();
+    mpssl_alloc_watch_forgive();
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         ssl_socket_take_peer_cert(self);
