@@ -127,6 +127,22 @@ static void ssl_socket_take_peer_cert(mp_obj_ssl_socket_t *self) {
     session->MBEDTLS_PRIVATE(peer_cert) = NULL;
 }
 
+// Frees what the connection keeps but no longer needs once the handshake
+// is over.
+static void ssl_socket_handshake_done(mp_obj_ssl_socket_t *self) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        ssl_socket_take_peer_cert(self);
+        nlr_pop();
+    }
+    // Else the chain stays without memory for the copy: getpeercert() tries again.
+    if (!(self->context->protocol & MPSSL_PROTOCOL_SERVER)) {
+        // The server's name served SNI and the certificate check; a session
+        // (for its tickets) keeps a copy of its own. NULL frees it.
+        mbedtls_ssl_set_hostname(&self->ssl, NULL);
+    }
+}
+
 // mbedtls_ssl_handshake(), one step at a time, for two things it does not
 // tell: whether the handshake resumed a session (ssl_session.c watches the
 // states go by), and whether an allocation failed that matters. Mbed TLS
@@ -148,12 +164,7 @@ static int ssl_socket_handshake_steps(mp_obj_ssl_socket_t *self) {
         }
     }
     mpssl_alloc_watch_forgive();
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        ssl_socket_take_peer_cert(self);
-        nlr_pop();
-    }
-    // Else the chain stays without memory for the copy: getpeercert() tries again.
+    ssl_socket_handshake_done(self);
     mpssl_session_handshake_over(self);
     return 0;
 }
