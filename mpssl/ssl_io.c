@@ -86,11 +86,10 @@ int mpssl_io_flush(mp_obj_ssl_socket_t *self) {
         }
         flight->sent += n;
     }
-    flight->len = 0;
-    flight->sent = 0;
-    if (mpssl_handshake_over(&self->ssl)) {
-        mpssl_io_release(self);
-    }
+    // Between flights the buffer would only add to the handshake's peak
+    // (a client verifies the server's flight with its own first one long
+    // gone): the next flight takes a new one.
+    mpssl_io_release(self);
     return 0;
 }
 
@@ -98,7 +97,7 @@ bool mpssl_io_flight_pending(mp_obj_ssl_socket_t *self) {
     return self->flight.len > self->flight.sent;
 }
 
-// Frees the flight buffer once the handshake no longer needs it.
+// Frees the flight buffer, and with it whatever it still holds.
 void mpssl_io_release(mp_obj_ssl_socket_t *self) {
     ssl_flight_t *flight = &self->flight;
     if (flight->buf != NULL) {

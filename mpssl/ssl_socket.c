@@ -191,11 +191,7 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
         ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
     if (ret == 0) {
-        // The last flight stays held back for the first write (ssl_io.c);
-        // without one, the flight buffer is no longer needed.
-        if (!mpssl_io_flight_pending(self)) {
-            mpssl_io_release(self);
-        }
+        // The last flight stays held back for the first write (ssl_io.c).
         ssl_socket_set_state(self, SSL_SOCKET_OPEN);
         return 0;
     }
