@@ -106,7 +106,9 @@ void mpssl_io_release(mp_obj_ssl_socket_t *self) {
     memset(flight, 0, sizeof(*flight));
 }
 
-// Appends a handshake message to the flight, growing the buffer as needed.
+// Appends a handshake message to the flight, growing the buffer as needed:
+// from the first message's size, so that a short last flight, held back
+// until the first write, holds no more than it needs.
 static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size_t len) {
     ssl_flight_t *flight = &self->flight;
     if (flight->len + len > SSL_FLIGHT_MAX) {
@@ -116,7 +118,7 @@ static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size
         }
     }
     if (flight->len + len > flight->cap) {
-        size_t cap = MAX(flight->cap * 2, MAX(flight->len + len, 2048));
+        size_t cap = MAX(flight->cap * 2, flight->len + len);
         byte *grown = mpssl_calloc(1, cap);
         if (grown == NULL) {
             return MBEDTLS_ERR_SSL_ALLOC_FAILED;
