@@ -157,7 +157,8 @@ void mpssl_alloc_watch_start(void) {
 }
 
 // A failed allocation that Mbed TLS survives as it should (a record buffer
-// kept at its larger size): the watch starts afresh, and tests can tell.
+// kept at its larger size, a ticket passed over): the watch starts afresh,
+// and tests can tell.
 void mpssl_alloc_watch_forgive(void) {
     #if defined(MPSSL_TESTING)
     if (ssl_alloc_failed) {

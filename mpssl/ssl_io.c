@@ -106,9 +106,10 @@ void mpssl_io_release(mp_obj_ssl_socket_t *self) {
     memset(flight, 0, sizeof(*flight));
 }
 
-// Appends a handshake message to the flight, growing the buffer as needed:
-// from the first message's size, so that a short last flight, held back
-// until the first write, holds no more than it needs.
+// Appends a handshake message to the flight, growing the buffer as needed.
+// It starts at 2 KiB, which most flights fit: growing from each flight's
+// first message instead split a 140 KiB heap (the qemu board) so finely
+// that a new connection's 16 KiB input buffer no longer found room.
 static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size_t len) {
     ssl_flight_t *flight = &self->flight;
     if (flight->len + len > SSL_FLIGHT_MAX) {
@@ -118,7 +119,7 @@ static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size
         }
     }
     if (flight->len + len > flight->cap) {
-        size_t cap = MAX(flight->cap * 2, flight->len + len);
+        size_t cap = MAX(flight->cap * 2, MAX(flight->len + len, 2048));
         byte *grown = mpssl_calloc(1, cap);
         if (grown == NULL) {
             return MBEDTLS_ERR_SSL_ALLOC_FAILED;

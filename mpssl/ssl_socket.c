@@ -288,6 +288,9 @@ static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t s
     for (;;) {
         ret = mbedtls_ssl_read(&self->ssl, buf, size);
         if (ret >= 0) {
+            // Mbed TLS survived any allocation that failed on the way (a
+            // record buffer kept at its size, a TLS 1.3 ticket passed over).
+            mpssl_alloc_watch_forgive();
             return ret;
         }
         if (mpssl_session_read_again(self, ret)) {

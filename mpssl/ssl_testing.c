@@ -7,7 +7,8 @@
 //   live_allocations()      -> TLS allocations not yet freed (leak checks
 //                              that the conservative GC cannot blur)
 //   forgiven_allocations()  -> failed allocations that a connection rightly
-//                              survived (record buffers left at their size)
+//                              survived (record buffers left at their size,
+//                              TLS 1.3 tickets passed over)
 #include <string.h>
 
 #include "py/runtime.h"
