@@ -4,9 +4,9 @@
 //
 // RAM per connection (default build): Mbed TLS's record buffers, 16 KiB in
 // plus 4 KiB out with about 330 bytes of headers each (MPSSL_IN_CONTENT_LEN,
-// MPSSL_OUT_CONTENT_LEN), the handshake state, the flight buffer (the
-// size of the flight being sent) and the key exchange's temporaries
-// while the handshake runs. Once it is over the handshake state goes, the
+// MPSSL_OUT_CONTENT_LEN), the handshake state, the flight buffer (2 KiB or
+// more for long certificate chains, while a flight is on its way) and the
+// key exchange's temporaries while the handshake runs. Once it is over the handshake state goes, the
 // buffers shrink to the agreed record size plus what the suite adds to a
 // record, and of the peer's certificate chain only the leaf's DER stays:
 // with max_fragment_length 4096 granted (TLS 1.2 or 1.3) an established
