@@ -77,6 +77,7 @@ typedef struct _mp_obj_ssl_socket_t {
     mp_obj_ssl_context_t *context;
     mp_obj_t sock;            // the wrapped stream
     mbedtls_ssl_context ssl;
+    mp_obj_t peer_cert;       // the peer's certificate as DER bytes once the handshake is over, or None
     ssl_flight_t flight;
     int error;                // the sticky Mbed TLS error in SSL_SOCKET_FAILED
     int sock_errno;           // errno of the wrapped stream's last failure
@@ -124,6 +125,14 @@ void mpssl_session_handshake_over(mp_obj_ssl_socket_t *self);
 bool mpssl_session_read_again(mp_obj_ssl_socket_t *self, int ret);
 void mpssl_session_socket_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
 
+// Whether Mbed TLS's handshake state machine is done, as mbedtls_ssl_handshake()
+// decides: mbedtls_ssl_is_handshake_over() already says so while a TLS 1.3
+// server still has its session tickets to send, which belong to the
+// handshake's last flight (ssl_io.c) and end it (ssl_socket.c).
+static inline bool mpssl_handshake_over(const mbedtls_ssl_context *ssl) {
+    return ssl->MBEDTLS_PRIVATE(state) == MBEDTLS_SSL_HANDSHAKE_OVER;
+}
+
 // ssl_io.c: the glue between Mbed TLS and the wrapped MicroPython stream.
 void mpssl_io_attach(mp_obj_ssl_socket_t *self);
 int mpssl_io_flush(mp_obj_ssl_socket_t *self);
@@ -135,7 +144,7 @@ bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self);
 // ssl_certs.c
 void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj_t keyfile);
 void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t cadata);
-mp_obj_t mpssl_cert_to_dict(const mbedtls_x509_crt *crt);
+mp_obj_t mpssl_cert_der_to_dict(mp_obj_t der);
 
 // ssl_ciphers.c
 mp_obj_t mpssl_ciphers_list(mp_obj_ssl_context_t *self);
@@ -158,12 +167,14 @@ void mpssl_alloc_handshake_started(void);
 void mpssl_alloc_handshake_ended(void);
 void mpssl_alloc_reset(void);
 void mpssl_alloc_watch_start(void);
+void mpssl_alloc_watch_forgive(void);
 bool mpssl_alloc_watch_failed(void);
 
 // ssl_testing.c (test builds only)
 #if defined(MPSSL_TESTING)
 bool mpssl_testing_alloc_allowed(void);
 void mpssl_testing_alloc_track(int delta);
+void mpssl_testing_alloc_forgiven(void);
 #endif
 
 #endif // MPSSL_MPSSL_H

@@ -327,7 +327,7 @@ static mp_obj_t ssl_san_obj(const mbedtls_x509_crt *crt) {
     return mp_obj_new_tuple(len, items);
 }
 
-mp_obj_t mpssl_cert_to_dict(const mbedtls_x509_crt *crt) {
+static mp_obj_t ssl_cert_to_dict(const mbedtls_x509_crt *crt) {
     mp_obj_t dict = mp_obj_new_dict(7);
     mp_obj_dict_store(dict, MP_OBJ_NEW_QSTR(MP_QSTR_subject), ssl_name_obj(&crt->subject));
     mp_obj_dict_store(dict, MP_OBJ_NEW_QSTR(MP_QSTR_issuer), ssl_name_obj(&crt->issuer));
@@ -339,5 +339,32 @@ mp_obj_t mpssl_cert_to_dict(const mbedtls_x509_crt *crt) {
     if (san != mp_const_empty_tuple) {
         mp_obj_dict_store(dict, MP_OBJ_NEW_QSTR(MP_QSTR_subjectAltName), san);
     }
+    return dict;
+}
+
+// A connection keeps its peer's certificate as DER only (ssl_socket.c): the
+// dict comes from parsing it again, in place.
+mp_obj_t mpssl_cert_der_to_dict(mp_obj_t der) {
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(der, &buf, MP_BUFFER_READ);
+    mbedtls_x509_crt crt;
+    mbedtls_x509_crt_init(&crt);
+    mpssl_alloc_watch_start();
+    int ret = mbedtls_x509_crt_parse_der_nocopy(&crt, buf.buf, buf.len);
+    if (ret != 0) {
+        mbedtls_x509_crt_free(&crt);
+        mpssl_raise_if_out_of_memory();
+        mpssl_raise(ret, 0);
+    }
+    // The dict comes from the GC heap: a MemoryError there must not leak
+    // the parsed certificate.
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) != 0) {
+        mbedtls_x509_crt_free(&crt);
+        nlr_jump(nlr.ret_val);
+    }
+    mp_obj_t dict = ssl_cert_to_dict(&crt);
+    nlr_pop();
+    mbedtls_x509_crt_free(&crt);
     return dict;
 }

@@ -62,7 +62,7 @@ static const uint16_t ssl_context_groups[] = {
 // When the server agrees (OpenSSL and Mbed TLS servers do), Mbed TLS shrinks
 // both record buffers of the connection to it once the handshake is over
 // (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH): 4096 takes about 12 KiB off an
-// established TLS 1.2 connection's 16 KiB input buffer.
+// established connection's 16 KiB input buffer, in TLS 1.2 and 1.3.
 static const uint16_t ssl_context_fragment_lengths[] = { 0, 512, 1024, 2048, 4096 };
 
 static void ssl_context_set_max_fragment_length(mp_obj_ssl_context_t *self, mp_obj_t length_in) {

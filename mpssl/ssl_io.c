@@ -86,11 +86,10 @@ int mpssl_io_flush(mp_obj_ssl_socket_t *self) {
         }
         flight->sent += n;
     }
-    flight->len = 0;
-    flight->sent = 0;
-    if (mbedtls_ssl_is_handshake_over(&self->ssl)) {
-        mpssl_io_release(self);
-    }
+    // Between flights the buffer would only add to the handshake's peak
+    // (a client verifies the server's flight with its own first one long
+    // gone): the next flight takes a new one.
+    mpssl_io_release(self);
     return 0;
 }
 
@@ -98,7 +97,7 @@ bool mpssl_io_flight_pending(mp_obj_ssl_socket_t *self) {
     return self->flight.len > self->flight.sent;
 }
 
-// Frees the flight buffer once the handshake no longer needs it.
+// Frees the flight buffer, and with it whatever it still holds.
 void mpssl_io_release(mp_obj_ssl_socket_t *self) {
     ssl_flight_t *flight = &self->flight;
     if (flight->buf != NULL) {
@@ -108,6 +107,9 @@ void mpssl_io_release(mp_obj_ssl_socket_t *self) {
 }
 
 // Appends a handshake message to the flight, growing the buffer as needed.
+// It starts at 2 KiB, which most flights fit: growing from each flight's
+// first message instead split a 140 KiB heap (the qemu board) so finely
+// that a new connection's 16 KiB input buffer no longer found room.
 static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size_t len) {
     ssl_flight_t *flight = &self->flight;
     if (flight->len + len > SSL_FLIGHT_MAX) {
@@ -136,7 +138,7 @@ static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size
 
 static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
     mp_obj_ssl_socket_t *self = ctx;
-    bool handshaking = !mbedtls_ssl_is_handshake_over(&self->ssl);
+    bool handshaking = !mpssl_handshake_over(&self->ssl);
     if (!ssl_io_is_dtls(self) && (handshaking || mpssl_io_flight_pending(self))) {
         int ret = ssl_io_hold(self, buf, len);
         if (ret < 0 || handshaking) {

@@ -6,8 +6,9 @@
 //
 // RAM: a TLS server context holds two AES-256-GCM ticket keys (a server
 // context takes about 1.6 KiB more heap than a client one on unix); an
-// SSLSession holds a copy of the session, with its ticket and, for
-// getpeercert(), the server's certificate.
+// SSLSession holds a copy of the session with its ticket and, for
+// getpeercert() after resuming, the server's certificate as DER (shared
+// with the socket it came from, not parsed: see ssl_socket.c).
 #include <string.h>
 
 #include "py/runtime.h"
@@ -29,6 +30,7 @@ typedef struct _mp_obj_ssl_session_t {
     mp_obj_base_t base;
     mp_obj_t context;
     mp_obj_t server_hostname;
+    mp_obj_t peer_cert; // DER bytes, or None
     mbedtls_ssl_session session;
 } mp_obj_ssl_session_t;
 
@@ -119,6 +121,10 @@ int mpssl_session_offer(mp_obj_ssl_socket_t *self, mp_obj_t session) {
         return 0;
     }
     int ret = mbedtls_ssl_set_session(&self->ssl, &s->session);
+    if (ret == 0) {
+        // Resumed, the handshake brings no certificate (a full one does).
+        self->peer_cert = s->peer_cert;
+    }
     if (ret != 0 && mpssl_alloc_watch_failed()) {
         // Copying the server's certificate ran out of memory, which the
         // parser reports as a bad certificate.
@@ -183,6 +189,7 @@ static mp_obj_t ssl_session_get(mp_obj_ssl_socket_t *self) {
     mp_obj_ssl_session_t *s = mp_obj_malloc_with_finaliser(mp_obj_ssl_session_t, &mpssl_session_type);
     s->context = MP_OBJ_FROM_PTR(self->context);
     s->server_hostname = self->server_hostname;
+    s->peer_cert = self->peer_cert;
     mbedtls_ssl_session_init(&s->session);
     mpssl_alloc_watch_start();
     int ret = mbedtls_ssl_get_session(&self->ssl, &s->session);

@@ -5,10 +5,13 @@
 // RAM per connection (default build): Mbed TLS's record buffers, 16 KiB in
 // plus 4 KiB out with about 330 bytes of headers each (MPSSL_IN_CONTENT_LEN,
 // MPSSL_OUT_CONTENT_LEN), the handshake state, the flight buffer (2 KiB or
-// more for long certificate chains) and the key exchange's temporaries
-// while the handshake runs. Once a TLS 1.2 server has agreed to
-// max_fragment_length 4096, an established connection keeps about 16 KB:
-// both buffers shrink to 4 KiB. All of it comes from the GC heap.
+// more for long certificate chains, while a flight is on its way) and the
+// key exchange's temporaries while the handshake runs. Once it is over the handshake state goes, the
+// buffers shrink to the agreed record size plus what the suite adds to a
+// record, and of the peer's certificate chain only the leaf's DER stays:
+// with max_fragment_length 4096 granted (TLS 1.2 or 1.3) an established
+// client connection keeps about 12 KB, without about 24 KB. All of it
+// comes from the GC heap.
 #include <string.h>
 
 #include "py/runtime.h"
@@ -17,6 +20,7 @@
 #include "py/objarray.h"
 
 #include "mbedtls/net_sockets.h"
+#include "mbedtls/platform.h"
 
 #include "mpssl.h"
 
@@ -108,30 +112,62 @@ static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32
     return 0;
 }
 
+// Mbed TLS keeps the peer's certificate chain parsed for the life of the
+// connection (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE), about 2 KB a certificate,
+// where getpeercert() needs the leaf's DER only: keep that (on the GC heap,
+// where an SSLSession can share it, see ssl_session.c) and free the chain.
+// Raises MemoryError with the chain left in place. A resumed handshake
+// brings no certificate: the offered session's stands.
+static void ssl_socket_take_peer_cert(mp_obj_ssl_socket_t *self) {
+    mbedtls_ssl_session *session = self->ssl.MBEDTLS_PRIVATE(session);
+    mbedtls_x509_crt *chain = session == NULL ? NULL : session->MBEDTLS_PRIVATE(peer_cert);
+    if (chain == NULL) {
+        return;
+    }
+    self->peer_cert = mp_obj_new_bytes(chain->raw.p, chain->raw.len);
+    mbedtls_x509_crt_free(chain);
+    mbedtls_free(chain);
+    session->MBEDTLS_PRIVATE(peer_cert) = NULL;
+}
+
+// Frees what the connection keeps but no longer needs once the handshake
+// is over.
+static void ssl_socket_handshake_done(mp_obj_ssl_socket_t *self) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        ssl_socket_take_peer_cert(self);
+        nlr_pop();
+    }
+    // Else the chain stays without memory for the copy: getpeercert() tries again.
+    if (!(self->context->protocol & MPSSL_PROTOCOL_SERVER)) {
+        // The server's name served SNI and the certificate check; a session
+        // (for its tickets) keeps a copy of its own. NULL frees it.
+        mbedtls_ssl_set_hostname(&self->ssl, NULL);
+    }
+}
+
 // mbedtls_ssl_handshake(), one step at a time, for two things it does not
 // tell: whether the handshake resumed a session (ssl_session.c watches the
-// states go by), and whether an allocation failed that matters. The wrap-up
-// step shrinks the record buffers to the record size agreed with the peer;
-// when the heap has no room for the smaller copies, Mbed TLS keeps the
-// larger ones, which is no failure, so the allocation watch starts afresh
-// after that step. An allocation that failed before it still ends the
-// handshake (the caller sees 0 or a WANT code with the watch set).
+// states go by), and whether an allocation failed that matters. Mbed TLS
+// carries on past some failed allocations, so the handshake stops at the
+// next step (the caller sees 0 or a WANT code with the watch set). The step
+// that ends the handshake frees its state and shrinks the record buffers to
+// the record size agreed with the peer; when the heap has no room for the
+// smaller copies, Mbed TLS keeps the larger ones, which is no failure, so
+// the allocation watch forgives that step.
 static int ssl_socket_handshake_steps(mp_obj_ssl_socket_t *self) {
-    int ret = 0;
-    while (!mbedtls_ssl_is_handshake_over(&self->ssl)) {
-        int state = self->ssl.MBEDTLS_PRIVATE(state);
-        if (state == MBEDTLS_SSL_HANDSHAKE_WRAPUP && mpssl_alloc_watch_failed()) {
+    while (!mpssl_handshake_over(&self->ssl)) {
+        if (mpssl_alloc_watch_failed()) {
             return 0;
         }
-        mpssl_session_handshake_step(self, state);
-        ret = mbedtls_ssl_handshake_step(&self->ssl);
+        mpssl_session_handshake_step(self, self->ssl.MBEDTLS_PRIVATE(state));
+        int ret = mbedtls_ssl_handshake_step(&self->ssl);
         if (ret != 0) {
             return ret;
         }
-        if (state == MBEDTLS_SSL_HANDSHAKE_WRAPUP) {
-            mpssl_alloc_watch_start();
-        }
     }
+    mpssl_alloc_watch_forgive();
+    ssl_socket_handshake_done(self);
     mpssl_session_handshake_over(self);
     return 0;
 }
@@ -155,11 +191,7 @@ static int ssl_socket_advance(mp_obj_ssl_socket_t *self) {
         ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
     if (ret == 0) {
-        // The last flight stays held back for the first write (ssl_io.c);
-        // without one, the flight buffer is no longer needed.
-        if (!mpssl_io_flight_pending(self)) {
-            mpssl_io_release(self);
-        }
+        // The last flight stays held back for the first write (ssl_io.c).
         ssl_socket_set_state(self, SSL_SOCKET_OPEN);
         return 0;
     }
@@ -256,6 +288,9 @@ static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t s
     for (;;) {
         ret = mbedtls_ssl_read(&self->ssl, buf, size);
         if (ret >= 0) {
+            // Mbed TLS survived any allocation that failed on the way (a
+            // record buffer kept at its size, a TLS 1.3 ticket passed over).
+            mpssl_alloc_watch_forgive();
             return ret;
         }
         if (mpssl_session_read_again(self, ret)) {
@@ -390,6 +425,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->context = context;
     self->sock = sock;
     mbedtls_ssl_init(&self->ssl);
+    self->peer_cert = mp_const_none;
     mpssl_alloc_handshake_started();
     memset(&self->flight, 0, sizeof(self->flight));
     self->error = 0;
@@ -525,14 +561,11 @@ static mp_obj_t ssl_socket_getpeercert(size_t n_args, const mp_obj_t *pos_args, 
     if (self->state != SSL_SOCKET_OPEN) {
         mp_raise_ValueError(MP_ERROR_TEXT("handshake not done yet"));
     }
-    const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&self->ssl);
-    if (peer == NULL) {
-        return mp_const_none;
+    ssl_socket_take_peer_cert(self);
+    if (self->peer_cert == mp_const_none || args[0].u_bool) {
+        return self->peer_cert;
     }
-    if (args[0].u_bool) {
-        return mp_obj_new_bytes(peer->raw.p, peer->raw.len);
-    }
-    return mpssl_cert_to_dict(peer);
+    return mpssl_cert_der_to_dict(self->peer_cert);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_socket_getpeercert_obj, 1, ssl_socket_getpeercert);
 

@@ -6,13 +6,18 @@
 # for another key share first), a session is not resumed and the handshake is a full one that
 # verifies the server and carries data. Offered for another server_hostname, a session is not
 # resumed either: the full handshake finds that the certificate does not match that name.
-# The session argument is checked like CPython's.
-from _common import client_context, connect, describe, raised, server_context
+# getpeercert() gives the server's certificate, DER and dict, on resumed connections too (the
+# session carries it). The session argument is checked like CPython's.
+from _common import client_context, connect, data, describe, peercert, raised, server_context
+
+CERT_DER = data("server_ec.crt.der")
+CERT_SUBJECT = peercert("server_ec")["subject"]
 
 
 def visit(ctx, peer, session=None, hostname="localhost"):
     # One connection: (protocol, resumed, reply, session after handshake?, session after
-    # reading?) and the session to offer next, or describe() of the failure and None.
+    # reading?, server certificate as DER and dict?) and the session to offer next, or
+    # describe() of the failure and None.
     sock = connect(peer)
     try:
         s = ctx.wrap_socket(sock, server_hostname=hostname, session=session)
@@ -20,7 +25,8 @@ def visit(ctx, peer, session=None, hostname="localhost"):
         s.write(b"hello " + peer.encode() + b"\n")
         reply = s.readline()
         late = s.session
-        result = (s.cipher()[1], s.session_reused, reply, early, late is not None)
+        cert = s.getpeercert(True) == CERT_DER and s.getpeercert()["subject"] == CERT_SUBJECT
+        result = (s.cipher()[1], s.session_reused, reply, early, late is not None, cert)
         s.close()
         return result, late
     except Exception as e:
