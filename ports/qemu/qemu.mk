@@ -89,7 +89,7 @@ $(QEMU_LDSCRIPT): $(QEMU_DIR)/mps2-ld-exidx.patch $(MICROPY_PATCHED)
 
 # One firmware per variant. USER_C_MODULES is a directory of links to the
 # variant's modules; the port's make does the rest.
-$(QEMU_BUILD)/%/firmware.elf: $(MICROPY_PATCHED) $(QEMU_MPY_CROSS) $(QEMU_TESTCERTS) $(QEMU_LDSCRIPT) $(QEMU_SOURCES) | qemu-tools
+$(QEMU_BUILD)/%/firmware.elf: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(QEMU_MPY_CROSS) $(QEMU_TESTCERTS) $(QEMU_LDSCRIPT) $(QEMU_SOURCES) | qemu-tools
 	@rm -rf $(QEMU_BUILD)/$*/modules && mkdir -p $(QEMU_BUILD)/$*/modules
 	@for m in $(QEMU_MODULES_$*); do \
 		case $$m in mpssl) src=$(ROOT)/mpssl ;; *) src=$(QEMU_DIR)/$$m ;; esac; \
