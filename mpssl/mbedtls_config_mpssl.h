@@ -27,9 +27,13 @@ void mpssl_free(void *ptr);
 #define MBEDTLS_ENTROPY_C
 #define MBEDTLS_CTR_DRBG_C
 
-// Certificate validity dates are checked against the port's clock.
+// Certificate validity dates are checked against the port's clock, turned
+// into a UTC date by our own gmtime_r (mpssl/ssl_platform.c): glibc's loads
+// the time zone database on first use, through a 4 KiB stdio buffer, in the
+// middle of the first handshake.
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
+#define MBEDTLS_PLATFORM_GMTIME_R_ALT
 
 // Assembly multiply-accumulate for bignum (big win for RSA and ECC).
 #define MBEDTLS_HAVE_ASM

@@ -58,7 +58,8 @@ mbedtls_ms_time_t mbedtls_ms_time(void) {
 
 #if defined(MBEDTLS_PLATFORM_GMTIME_R_ALT)
 // The UTC calendar date of a time (Howard Hinnant's days-to-civil), for
-// certificate validity checks. Without a libc, there is no gmtime_r.
+// certificate validity checks: a board has no libc gmtime_r, and glibc's
+// reads the time zone database (which UTC does not need) into the heap.
 struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf) {
     int64_t t = (int64_t)*tt;
     int64_t days = t / 86400;

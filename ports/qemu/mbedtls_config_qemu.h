@@ -22,7 +22,6 @@
 time_t mpssl_port_time(time_t *timer);
 #define MBEDTLS_PLATFORM_TIME_MACRO mpssl_port_time
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
-#define MBEDTLS_PLATFORM_GMTIME_R_ALT
 
 // Entropy is mpssl_port_random() (the board's hardware RNG), already wired
 // by mbedtls_config_mpssl.h through MBEDTLS_ENTROPY_HARDWARE_ALT.
