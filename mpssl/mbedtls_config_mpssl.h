@@ -53,6 +53,9 @@ void mpssl_free(void *ptr);
 // Each TLS 1.3 handshake in flight holds PSA key slots: let the key store
 // grow with the number of connections instead of failing at 32.
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC
+// Every key is volatile (no key storage, no built-in keys): the cache for
+// persistent keys, 32 slots and 1.8 KB by default, needs one slot.
+#define MBEDTLS_PSA_KEY_SLOT_COUNT 1
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
 // Middlebox compatibility (dummy ChangeCipherSpec, legacy session id), as
 // every mainstream TLS 1.3 stack sends it.
