@@ -201,6 +201,19 @@ void mpssl_free(void *ptr);
 #endif
 #define MBEDTLS_SSL_IN_CONTENT_LEN MPSSL_IN_CONTENT_LEN
 #define MBEDTLS_SSL_OUT_CONTENT_LEN MPSSL_OUT_CONTENT_LEN
+// A TLS connection's input buffer starts at this many bytes and grows, up to
+// MPSSL_IN_CONTENT_LEN plus headers, when a record needs more
+// (patches/mbedtls/0015); DTLS takes the full size. 0: full size from the
+// start, so that a connection cannot run out of memory once it is set up.
+#ifndef MPSSL_IN_BUFFER_INITIAL
+#define MPSSL_IN_BUFFER_INITIAL 1024
+#endif
+#if MPSSL_IN_BUFFER_INITIAL != 0
+#if MPSSL_IN_BUFFER_INITIAL < 64
+#error "MPSSL_IN_BUFFER_INITIAL must be 0 or at least 64 (a record's headers)"
+#endif
+#define MBEDTLS_SSL_IN_BUFFER_INITIAL_LEN MPSSL_IN_BUFFER_INITIAL
+#endif
 // Clients ask servers for records of at most this many bytes (RFC 6066:
 // 512, 1024, 2048 or 4096; 0 asks nothing), per context through
 // SSLContext.max_fragment_length. It may not exceed either buffer.
