@@ -103,13 +103,14 @@ class Server:
 
 
 class OpenSSLServer:
-    # openssl s_server, the peer that is neither of our binaries.
-    def __init__(self, cert):
+    # openssl s_server, the peer that is neither of our binaries; with
+    # reverse, it answers each line reversed.
+    def __init__(self, cert, reverse=False):
         self.port = free_port()
         args = [
             "openssl", "s_server", "-quiet", "-accept", str(self.port),
             "-cert", os.path.join(CERTS, cert + ".crt.pem"), "-key", os.path.join(CERTS, cert + ".key.pem"),
-        ]
+        ] + (["-rev"] if reverse else [])
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -357,6 +358,27 @@ def bench_memory(cfg):
         record("heap_peak", "handshake peak, peer %s" % peer_name, "bytes", "lower",
                {"ours": peak["ours"], "upstream": peak["upstream"]},
                {"cpython": "n/a: not measured (interpreter heap)"}, note)
+    bench_memory_long_record(cfg)
+
+
+def bench_memory_long_record(cfg):
+    # The worst case for our input buffer, which grows with the records it
+    # receives: a 15 kB record from a server that agreed to no smaller ones.
+    server = OpenSSLServer("server_ec", reverse=True)
+    est = {}
+    try:
+        for _ in range(cfg["mem_runs"]):
+            for name, interp in (("ours", OURS_LIBC), ("upstream", REFERENCE)):
+                opts = {"mfl": "none"}
+                base = massif_client(interp, server.port, dict(opts, connect="0"))
+                conn = massif_client(interp, server.port, dict(opts, connect="1", long="1"))
+                gc_est = conn["gc_established"] - base["gc_established"]
+                est.setdefault(name, []).append(conn["libc_last"] - base["libc_last"] + gc_est)
+    finally:
+        server.stop()
+    record("heap_established", "per connection after a 15 kB record, no max_fragment_length, peer openssl s_server",
+           "bytes", "lower", est, {"cpython": "n/a: not measured (interpreter heap)"},
+           "the client asks for no max_fragment_length; the server answers a 15 kB line in one record")
 
 
 def bench_dtls(cfg):

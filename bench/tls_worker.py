@@ -82,6 +82,8 @@ def client_ctx(protocol):
     if MICROPYTHON:
         if ciphers:
             ctx.set_ciphers(ciphers.split(","))
+        if OPT.get("mfl") == "none" and hasattr(ctx, "max_fragment_length"):
+            ctx.max_fragment_length = None  # ours: ask the server for nothing
     else:
         if version == "1.2":
             ctx.maximum_version = T.TLSVersion.TLSv1_2
@@ -242,6 +244,9 @@ def bulk_client():
 # run.py, which ends this process with SIGTERM while the connection is open.
 
 
+LONG_LINE = b"x" * 15000 + b"\n"
+
+
 def mem_client():
     ctx = client_ctx(T.PROTOCOL_TLS_CLIENT)
     connect = OPT.get("connect") == "1"
@@ -257,7 +262,15 @@ def mem_client():
         cur0 = micropython.mem_current()
     if connect:
         sock = ctx.wrap_socket(tcp_connect(), server_hostname="localhost")
-        write(sock, b"x")
+        if OPT.get("long") == "1":
+            # The peer (openssl s_server -rev) answers the line reversed, in
+            # one record: the input buffer must hold it.
+            write(sock, LONG_LINE)
+            got = 0
+            while got < len(LONG_LINE):
+                got += len(read(sock, len(LONG_LINE) - got))
+        else:
+            write(sock, b"x")
     result = {}
     if MICROPYTHON:
         result["gc_peak"] = micropython.mem_peak() - cur0
