@@ -98,13 +98,15 @@
 #define MPSSL_OUT_CONTENT_LEN 2048
 #endif
 // Records received: at most 8 KiB instead of the 16 KiB the protocol
-// allows, 8 KiB less per connection during the handshake. Our client asks
+// allows. A TLS input buffer grows only as records need, so this bounds
+// what a peer's large records can take (8 KiB less); a DTLS connection's
+// buffer is 8 KiB smaller from the start. Our client asks
 // servers for 2 KiB records (max_fragment_length; OpenSSL, GnuTLS and
 // Mbed TLS servers agree), and buffers shrink to that once connected. The
 // price: a peer that ignores max_fragment_length and sends a record above
 // 8 KiB, or a handshake message above 8 KiB (a certificate chain that
 // large), fails with "peer sent a malformed or oversized record". Build
-// with MPSSL_IN_CONTENT_LEN=16384 to take any peer, at 8 KiB more.
+// with MPSSL_IN_CONTENT_LEN=16384 to take any peer.
 #ifndef MPSSL_IN_CONTENT_LEN
 #define MPSSL_IN_CONTENT_LEN 8192
 #endif
