@@ -65,6 +65,11 @@ print("TLS 1.3 after 15 kB: 4096 saves at least 10 kB:", heaps[None][1] - heaps[
 print("TLS 1.3 after 15 kB: 4096 at most half of upstream's heap:", heaps[4096][1] <= UPSTREAM // 2)
 print("TLS 1.3 after 15 kB: None not above upstream's heap:", heaps[None][1] <= UPSTREAM)
 
+# A certificate chain (about 1 kB) in 512-byte records: its fragments are put together in the
+# input buffer, which grows past one record for them.
+_, intact = heap_and_round_trip("CHAIN", 512)
+print("TLS 1.3 chain in 512-byte records, 15 kB line back intact:", intact)
+
 ctx = client_context()
 for bad in (100, 8192, -1, "4096"):
     print("set", repr(bad), attempt(setattr, ctx, "max_fragment_length", bad))
