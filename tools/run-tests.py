@@ -162,6 +162,7 @@ S_CLIENTS = {
     "tls12_chacha": "-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305",
     "tls12_rsa_aes128gcm": "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256",
     "tls13_aes128": "-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256",
+    "tls13_mfl512": "-tls1_3 -maxfraglen 512",
     "tls13_cert_ec": "-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256 @client_ec",
     "tls12_cert_rsa": "-tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384 @client_rsa",
     "tls13_cert_unknownca": "-tls1_3 @client_unknownca",
