@@ -1,10 +1,10 @@
 # The heap one connection keeps at each end, our client against our server, after the
 # handshake and a line each way (gc.mem_alloc(); the first connection, which also makes what
 # the module keeps for all of them, is not counted). Each end keeps at most half of what
-# upstream MicroPython's client connection keeps: in TLS 1.2 our server grants the client's
-# max_fragment_length request; in TLS 1.3 it grants none, but the input buffers grow only for
-# the records that arrive (patches/mbedtls/0015) and a line is a small record. MicroPython at
-# both ends: skipped against CPython.
+# upstream MicroPython's client connection keeps: our server grants the client's
+# max_fragment_length request (in TLS 1.3 since patches/mbedtls/0016), and the input buffers
+# grow only for the records that arrive (0015); a line is a small record. MicroPython at both
+# ends: skipped against CPython.
 import gc
 import sys
 
