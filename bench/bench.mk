@@ -23,7 +23,10 @@ $(BENCH_LIBC): build/micropython bench/build-variant.sh bench/config-libc-alloc.
 bench-tools:
 	@tools/ensure-packages.sh $(BENCH_PACKAGES)
 
-bench-binaries: bench-tools build/micropython $(BENCH_REFERENCE) $(BENCH_LIBC)
+# The board firmwares whose code size the benchmark reports (ports/qemu/qemu.mk builds them).
+BENCH_FIRMWARES := $(foreach v,upstream small full,$(QEMU_BUILD)/$(v)/firmware.elf)
+
+bench-binaries: bench-tools build/micropython $(BENCH_REFERENCE) $(BENCH_LIBC) $(BENCH_FIRMWARES)
 	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
 
 bench: bench-binaries

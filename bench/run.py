@@ -459,6 +459,26 @@ def bench_size(cfg):
     ref_bin = binary_size(REFERENCE)
     record("code_size", "whole binary (text+data)", "bytes", "lower",
            {"ours": [ours_bin["text"] + ours_bin["data"]], "upstream": [ref_bin["text"] + ref_bin["data"]]}, na)
+    bench_size_cortex_m(na)
+
+
+def bench_size_cortex_m(na):
+    # The board firmwares (ports/qemu, `make qemu`): flash that the TLS module and Mbed TLS take,
+    # by the linker map, as `make footprint` counts it. Upstream's firmware is its tls module with
+    # its bare-metal Mbed TLS configuration.
+    print("code size, Cortex-M3 (flash of the TLS module + Mbed TLS in the qemu board firmware)")
+    sys.path.insert(0, os.path.join(ROOT, "ports", "qemu"))
+    from footprint import map_breakdown
+
+    flash = {}
+    for variant in ("upstream", "small", "full"):
+        build = os.path.join(BUILD, "qemu", variant)
+        sums, _ = map_breakdown(os.path.join(build, "firmware.map"), build)
+        flash[variant] = sums["module"] + sums["mbedtls"]
+    for profile in ("small", "full"):
+        record("code_size", "Cortex-M3 flash: TLS module + Mbed TLS, %s profile" % profile, "bytes", "lower",
+               {"ours": [flash[profile]], "upstream": [flash["upstream"]]}, na,
+               "arm-none-eabi-gcc -Os; upstream's tls and bare-metal Mbed TLS configuration on the same Mbed TLS tree")
 
 
 # ---- Report ---------------------------------------------------------------
