@@ -214,6 +214,22 @@ void mpssl_free(void *ptr);
 #endif
 #define MBEDTLS_SSL_IN_BUFFER_INITIAL_LEN MPSSL_IN_BUFFER_INITIAL
 #endif
+// Application data records this end sends carry up to MPSSL_OUT_RECORD_LEN
+// bytes: a TLS connection's output buffer, MPSSL_OUT_CONTENT_LEN through the
+// handshake, grows for larger writes when the peer agreed to no smaller
+// records, into the room the input buffer leaves (both together hold no more
+// than fixed buffers would: patches/mbedtls/0017). It needs the input buffer
+// to start small (MPSSL_IN_BUFFER_INITIAL); equal to MPSSL_OUT_CONTENT_LEN,
+// the output buffer keeps its size.
+#ifndef MPSSL_OUT_RECORD_LEN
+#define MPSSL_OUT_RECORD_LEN 16384
+#endif
+#if MPSSL_OUT_RECORD_LEN < MPSSL_OUT_CONTENT_LEN || MPSSL_OUT_RECORD_LEN > 16384
+#error "MPSSL_OUT_RECORD_LEN must lie between MPSSL_OUT_CONTENT_LEN and 16384"
+#endif
+#if MPSSL_OUT_RECORD_LEN > MPSSL_OUT_CONTENT_LEN && MPSSL_IN_BUFFER_INITIAL != 0
+#define MBEDTLS_SSL_OUT_APP_DATA_LEN MPSSL_OUT_RECORD_LEN
+#endif
 // Clients ask servers for records of at most this many bytes (RFC 6066:
 // 512, 1024, 2048 or 4096; 0 asks nothing), per context through
 // SSLContext.max_fragment_length. It may not exceed either buffer.

@@ -97,6 +97,10 @@
 #ifndef MPSSL_OUT_CONTENT_LEN
 #define MPSSL_OUT_CONTENT_LEN 2048
 #endif
+// Nor do its application data records: the output buffer never grows.
+#ifndef MPSSL_OUT_RECORD_LEN
+#define MPSSL_OUT_RECORD_LEN MPSSL_OUT_CONTENT_LEN
+#endif
 // Records received: at most 8 KiB instead of the 16 KiB the protocol
 // allows. A TLS input buffer grows only as records need, so this bounds
 // what a peer's large records can take (8 KiB less); a DTLS connection's

@@ -315,6 +315,9 @@ static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_u
     }
     int ret = mbedtls_ssl_write(&self->ssl, buf, size);
     if (ret >= 0) {
+        // An output buffer that could not grow for a large write sends
+        // smaller records: no failure (patches/mbedtls/0017).
+        mpssl_alloc_watch_forgive();
         return ret;
     }
     return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_WRITE, errcode);

@@ -99,6 +99,8 @@ SUITES = [
     Suite("native", "native", "tests/native", ("*.c",)),
     # Allocation failure at every step (tests/reliability/reliability.mk has the longer runs).
     Suite("reliability", "single", "tests/reliability", ("*.py",)),
+    # The records ours sends, measured by CPython's side of the connection (a MemoryBIO peer).
+    Suite("records", "multi", "tests/records", ("*.py",), (MP_CPYTHON,)),
     # Hostile and broken peers scripted in CPython on raw sockets, against our client and server.
     Suite("hostile", "multi", "tests/hostile", ("*.py",), (MP_CPYTHON,)),
     # MicroPython's own ssl/tls tests and tests/asyncio_tls: tools/upstream_suite.py chooses the
