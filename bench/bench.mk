@@ -9,7 +9,6 @@ BENCH ?= full
 BENCH_PACKAGES := valgrind gnuplot-nox openssl
 BENCH_REFERENCE := build/micropython-reference
 BENCH_LIBC := build/micropython-libcalloc
-BENCH_RECORDS16K := build/micropython-records16k
 
 .PHONY: bench bench-binaries bench-tools
 
@@ -21,17 +20,13 @@ $(BENCH_REFERENCE): bench/build-reference.sh $(MICROPY_PATCHED) $(MBEDTLS_PATCHE
 $(BENCH_LIBC): build/micropython bench/build-variant.sh bench/config-libc-alloc.h
 	JOBS=$(JOBS) MICROPY_SRC=$(MICROPY_SRC) MBEDTLS_SRC=$(MBEDTLS_SRC) bench/build-variant.sh libcalloc bench/config-libc-alloc.h
 
-# Ours sending 16 KiB records (the default build: at most 4 KiB), for the bulk rows.
-$(BENCH_RECORDS16K): build/micropython bench/build-variant.sh
-	JOBS=$(JOBS) MICROPY_SRC=$(MICROPY_SRC) MBEDTLS_SRC=$(MBEDTLS_SRC) bench/build-variant.sh records16k "" -DMPSSL_OUT_CONTENT_LEN=16384
-
 bench-tools:
 	@tools/ensure-packages.sh $(BENCH_PACKAGES)
 
 # The board firmwares whose code size the benchmark reports (ports/qemu/qemu.mk builds them).
 BENCH_FIRMWARES := $(foreach v,upstream small full,$(QEMU_BUILD)/$(v)/firmware.elf)
 
-bench-binaries: bench-tools build/micropython $(BENCH_REFERENCE) $(BENCH_LIBC) $(BENCH_RECORDS16K) $(BENCH_FIRMWARES)
+bench-binaries: bench-tools build/micropython $(BENCH_REFERENCE) $(BENCH_LIBC) $(BENCH_FIRMWARES)
 	@test -f build/certs/ca.crt.der || tools/make-certs.sh build/certs
 
 bench: bench-binaries
