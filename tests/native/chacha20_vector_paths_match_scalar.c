@@ -57,23 +57,28 @@ static void check(int ok, const char *what, uint32_t counter, size_t detail) {
     }
 }
 
+// A context with a random key and nonce, its block counter at `counter`.
+static void start_random(mbedtls_chacha20_context *ctx, uint32_t counter) {
+    unsigned char key[32], nonce[12];
+    random_bytes(key, sizeof(key));
+    random_bytes(nonce, sizeof(nonce));
+    mbedtls_chacha20_init(ctx);
+    mbedtls_chacha20_setkey(ctx, key);
+    mbedtls_chacha20_starts(ctx, nonce, counter);
+}
+
 typedef void (*blocks_fn)(uint32_t state[16], const unsigned char *input, unsigned char *output);
 
 static void check_path(const char *name, blocks_fn fn, size_t blocks) {
     static const uint32_t counters[] = { 0, 1, 0xFFFFFFFFu, 0xFFFFFFF9u, 0xFFFFFFF4u, 0x7FFFFFFFu };
-    unsigned char key[32], nonce[12];
     unsigned char input[MAX_BLOCKS * 64], got[MAX_BLOCKS * 64], keystream[MAX_BLOCKS * 64];
     mbedtls_chacha20_context ctx;
     size_t len = blocks * CHACHA20_BLOCK_SIZE_BYTES;
 
     for (int round = 0; round < 200; round++) {
         uint32_t counter = round < 6 ? counters[round] : (uint32_t)rand() * 2654435761u;
-        random_bytes(key, sizeof(key));
-        random_bytes(nonce, sizeof(nonce));
+        start_random(&ctx, counter);
         random_bytes(input, len);
-        mbedtls_chacha20_init(&ctx);
-        mbedtls_chacha20_setkey(&ctx, key);
-        mbedtls_chacha20_starts(&ctx, nonce, counter);
         uint32_t state[16];
         memcpy(state, ctx.state, sizeof(state));
         scalar_keystream(state, blocks, keystream);
@@ -96,17 +101,12 @@ static void check_path(const char *name, blocks_fn fn, size_t blocks) {
 static void check_update_streams(void) {
     static unsigned char input[STREAM_MAX], got[STREAM_MAX];
     static unsigned char keystream[STREAM_MAX + CHACHA20_BLOCK_SIZE_BYTES];
-    unsigned char key[32], nonce[12];
     mbedtls_chacha20_context ctx;
 
     for (size_t total = 0; total <= STREAM_MAX; total += 1 + (size_t)(rand() % 97)) {
         uint32_t counter = (total & 1) ? 0xFFFFFFF0u + (uint32_t)(rand() % 16) : (uint32_t)rand();
-        random_bytes(key, sizeof(key));
-        random_bytes(nonce, sizeof(nonce));
+        start_random(&ctx, counter);
         random_bytes(input, total);
-        mbedtls_chacha20_init(&ctx);
-        mbedtls_chacha20_setkey(&ctx, key);
-        mbedtls_chacha20_starts(&ctx, nonce, counter);
         scalar_keystream(ctx.state, total / CHACHA20_BLOCK_SIZE_BYTES + 1, keystream);
         for (size_t done = 0; done < total;) {
             size_t chunk = (size_t)(rand() % 3) == 0 ? (size_t)(rand() % 70) : (size_t)(rand() % 2100);
