@@ -133,7 +133,7 @@ VALGRIND_BUILD := $(ROOT)/build/valgrind
 VALGRIND_BIN := $(VALGRIND_BUILD)/micropython
 VALGRIND_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(VALGRIND_BUILD)/obj COPT="-O1 -DNDEBUG" STRIP= \
 	CFLAGS_EXTRA="-g -DMPSSL_MBEDTLS_CONFIG_USER='\"$(FUZZ_DIR)/mbedtls_config_fuzz.h\"'"
-VALGRIND_SUITES ?= --suite multi --suite multi-cpython --suite dtls --suite dtls-openssl
+VALGRIND_SUITES ?= --suite multi --suite multi-cpython --suite records --suite dtls --suite dtls-openssl
 VALGRIND_OPTIONS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --suppressions=$(RELIABILITY_DIR)/valgrind.supp
 
