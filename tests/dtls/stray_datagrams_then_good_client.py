@@ -31,13 +31,17 @@ def instance0():
     failures = 0
     while True:
         _, addr = sock.recvfrom(1, socket.MSG_PEEK)
+        # The next attempt's socket is bound before this one is connected: with no
+        # unconnected socket on the port, the client's retry after Hello Verify would meet
+        # a closed port (ICMP unreachable: ECONNREFUSED), as examples/dtls_server.py says.
+        fresh = bound(port)
         sock.connect(addr)
         try:
             conn = ctx.wrap_socket(sock, server_side=True, client_id=repr(addr).encode())
             break
         except OSError as e:
             sock.close()
-            sock = bound(port)
+            sock = fresh
             if "Hello Verify" not in e.args[-1]:
                 failures += 1
                 print("stray datagram refused:", e.args[-1])
@@ -45,6 +49,7 @@ def instance0():
                     multitest.broadcast("strays done")
     print("served:", conn.recv(64))
     conn.close()
+    fresh.close()
 
 
 def instance1():
