@@ -4,6 +4,7 @@
 #   make demo     build, then run the demo (a verified TLS connection on loopback)
 #   make test     build, then run every test
 #   make bench    benchmarks against upstream MicroPython and CPython
+#   make check-mbedtls-release   is there a Mbed TLS 3.6 release newer than our pin?
 #                 (BENCH=quick: the short CI variant)
 #
 # MICROPY_SRC=/path and MBEDTLS_SRC=/path use existing source trees instead
@@ -33,7 +34,7 @@ UNIX_MAKE_ARGS := \
 	MPSSL_TESTING=1 \
 	COPT="-O2 -DNDEBUG"
 
-.PHONY: all deps demo test clean
+.PHONY: all deps demo test clean check-mbedtls-release
 
 all: build/micropython
 
@@ -87,6 +88,11 @@ demo: build/micropython
 
 test: build/micropython
 	python3 tools/run-tests.py
+
+# Says whether Debian offers a Mbed TLS 3.6 release newer than the one pinned in
+# tools/fetch-sources.sh (exit status 3 if it does).
+check-mbedtls-release:
+	tools/fetch-sources.sh $(DEPS) check-mbedtls
 
 clean:
 	rm -rf $(UNIX_BUILD) build/mpy-cross build/micropython build/reference build/variants \
