@@ -159,6 +159,8 @@ static const char *mpssl_stream_hint(int err) {
             return "is it connected? connect() the socket before wrap_socket()";
         case MP_ECONNRESET:
             return "the peer reset the connection";
+        case MP_ECONNREFUSED:
+            return "nothing answers at the peer's address: is the server running?";
         case MP_EBADF:
             return "it was closed: close the SSLSocket, not the socket it wraps";
         case MP_ENOMEM:
@@ -170,20 +172,14 @@ static const char *mpssl_stream_hint(int err) {
     }
 }
 
-// The wrapped stream failed: its own errno is the truth, with a message.
+// The wrapped stream failed: its own errno is the truth (OSError prints its
+// name), with a message.
 NORETURN static void mpssl_raise_stream_error(mp_obj_ssl_socket_t *self) {
     int err = self->sock_errno;
     vstr_t message;
     vstr_init(&message, 96);
-    vstr_printf(&message, "the socket under TLS failed to %s",
-        self->error == MBEDTLS_ERR_NET_RECV_FAILED ? "receive" : "send");
-    #if MICROPY_PY_ERRNO
-    qstr name = mp_errno_to_str(MP_OBJ_NEW_SMALL_INT(err));
-    if (name != MP_QSTRnull) {
-        vstr_printf(&message, " (%q)", name);
-    }
-    #endif
-    vstr_printf(&message, ": %s", mpssl_stream_hint(err));
+    vstr_printf(&message, "the socket under TLS failed to %s: %s",
+        self->error == MBEDTLS_ERR_NET_RECV_FAILED ? "receive" : "send", mpssl_stream_hint(err));
     mpssl_raise_oserror(err, &message);
 }
 
@@ -223,9 +219,10 @@ NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self) {
     }
     if (self->error == MBEDTLS_ERR_SSL_CONN_EOF && (self->context->protocol & MPSSL_PROTOCOL_SERVER)
         && self->ssl.MBEDTLS_PRIVATE(state) <= MBEDTLS_SSL_CLIENT_HELLO) {
-        // Often two servers waiting for each other's ClientHello.
+        // A client that gave up, or a server: two servers wait for each
+        // other's ClientHello until one leaves.
         mpssl_raise_oserror_msg(MBEDTLS_ERR_SSL_CONN_EOF,
-            "connection closed by peer before its ClientHello: is the peer a TLS client? To connect to a server, use a PROTOCOL_TLS_CLIENT context");
+            "connection closed by peer during handshake, before its ClientHello: if this end should be the client, use a PROTOCOL_TLS_CLIENT context");
     }
     mpssl_raise(self->error, self->verify_flags);
 }

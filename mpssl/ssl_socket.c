@@ -314,13 +314,17 @@ static mp_uint_t ssl_socket_handshake_op(mp_obj_ssl_socket_t *self, ssl_socket_c
     return (mp_uint_t)(mp_int_t)ret;
 }
 
+NORETURN static void ssl_socket_raise_timed_out(void) {
+    mpssl_raise_oserror_msg(MP_ETIMEDOUT, "timed out: the wrapped socket's timeout (settimeout) passed first");
+}
+
 static void ssl_socket_handshake(mp_obj_ssl_socket_t *self) {
     int ret = (int)(mp_int_t)ssl_socket_run(self, ssl_socket_handshake_op, NULL);
     if (self->state == SSL_SOCKET_CLOSED) {
         mpssl_raise_closed();
     }
     if (ssl_socket_timed_out(self, ret)) {
-        mpssl_raise_oserror_msg(MP_ETIMEDOUT, "TLS handshake timed out: the wrapped socket's timeout (settimeout) passed first");
+        ssl_socket_raise_timed_out();
     }
     if (ret != 0) {
         mpssl_raise_socket_error(self);
@@ -649,6 +653,9 @@ static mp_obj_t ssl_socket_stream_call(mp_obj_t method, size_t n_args, const mp_
     }
     if (self->state == SSL_SOCKET_CLOSED && ssl_socket_is_bare_oserror(nlr.ret_val, MP_EBADF)) {
         mpssl_raise_closed();
+    }
+    if (ssl_socket_is_bare_oserror(nlr.ret_val, MP_ETIMEDOUT)) {
+        ssl_socket_raise_timed_out();
     }
     nlr_jump(nlr.ret_val);
 }

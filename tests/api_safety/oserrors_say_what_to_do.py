@@ -2,11 +2,12 @@
 # happened and what to do, besides its code: wrapping a socket that is not connected (was a
 # bare OSError: 32), running out of heap while loading certificates (OSError(12,)), a file
 # name that is too long (OSError: 36), using a closed SSLSocket, and a server context used to
-# connect to a server (which reported "connection closed by peer during handshake").
+# connect to a server (which reported "connection closed by peer during handshake"), and a
+# read that outlasts the wrapped socket's timeout (a bare ETIMEDOUT).
 import socket
 import ssl
 import _mpssl_testing
-from _safety import TLS13, client_context, server_context, pair, connect, describe
+from _safety import TLS13, client_context, server_context, pair, stream_pair, connect, describe
 
 CERTS = __import__("_inmemory").CERTS
 
@@ -54,6 +55,24 @@ def closed():
 
 
 check("closed SSLSocket:", closed, "closed")
+
+
+def timed_out():
+    client, server, stream = stream_pair(client_context(), server_context())
+    connect(client, server)
+
+    def timeout(buf):
+        raise OSError(110)  # ETIMEDOUT: what a socket with settimeout() raises
+
+    stream.on_read = timeout
+    try:
+        client.read(10)
+    finally:
+        client.close()
+        server.close()
+
+
+check("read past the socket's timeout:", timed_out, "settimeout")
 
 
 def server_as_client(hostname):
