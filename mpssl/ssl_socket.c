@@ -104,7 +104,11 @@ typedef struct _ssl_socket_call_t {
 typedef mp_uint_t (*ssl_socket_op_t)(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call);
 
 // Runs op with the connection busy. What a callback raised inside it fails
-// the connection and is raised now, with Mbed TLS out of the way.
+// the connection and is raised now, with Mbed TLS out of the way, through
+// the error funnel. This is where the stream callbacks (read, write, poll)
+// raise rather than report an errcode: an exception a user's callback
+// raised (KeyboardInterrupt, say) must reach the caller unchanged, and an
+// errcode cannot carry it.
 static mp_uint_t ssl_socket_run(mp_obj_ssl_socket_t *self, ssl_socket_op_t op, ssl_socket_call_t *call) {
     ssl_socket_enter(self);
     nlr_buf_t nlr;
