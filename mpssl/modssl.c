@@ -1,5 +1,7 @@
 // The ssl module, and the same classes and constants under the name tls
 // that upstream MicroPython code imports.
+#include <string.h>
+
 #include "py/runtime.h"
 #include "py/objstr.h"
 
@@ -8,6 +10,20 @@
 #include "mpssl.h"
 
 static const MP_DEFINE_STR_OBJ(mpssl_mbedtls_version_obj, MBEDTLS_VERSION_STRING_FULL);
+
+// A str for C. A NUL inside would end it early there, so that
+// "example.com\0.attacker.example" would be checked as example.com: raise.
+const char *mpssl_str_get_cstr(mp_obj_t str, const char *what) {
+    if (!mp_obj_is_str(str)) {
+        mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("%s must be str"), what);
+    }
+    size_t len;
+    const char *data = mp_obj_str_get_data(str, &len);
+    if (memchr(data, '\0', len) != NULL) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s must not contain a NUL character"), what);
+    }
+    return data;
+}
 
 // ssl.wrap_socket(): a context made for one socket, as the spec describes.
 static mp_obj_t mod_ssl_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {

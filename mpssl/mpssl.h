@@ -51,6 +51,7 @@ typedef struct _mp_obj_ssl_context_t {
     uint8_t protocol;      // one of MPSSL_PROTOCOL_*
     uint8_t verify_mode;   // one of MPSSL_CERT_*
     uint8_t max_fragment_code; // MBEDTLS_SSL_MAX_FRAG_LEN_* a client asks for
+    uint16_t busy;         // connections of this context inside Mbed TLS now (ssl_socket.c)
 } mp_obj_ssl_context_t;
 
 // The life of one connection. Errors are sticky: once FAILED, every call
@@ -61,6 +62,14 @@ typedef enum _ssl_socket_state_t {
     SSL_SOCKET_FAILED,
     SSL_SOCKET_CLOSED,
 } ssl_socket_state_t;
+
+// What close() or __del__ called from a Python callback inside Mbed TLS
+// left for the connection to do once Mbed TLS has returned.
+typedef enum _ssl_socket_deferred_t {
+    SSL_SOCKET_DEFER_NOTHING,
+    SSL_SOCKET_DEFER_RELEASE,  // __del__: free the TLS state
+    SSL_SOCKET_DEFER_CLOSE,    // close(): also close the wrapped stream
+} ssl_socket_deferred_t;
 
 // Outgoing handshake bytes held back until the flight is complete, so a
 // flight leaves in one write (see ssl_io.c).
@@ -91,6 +100,12 @@ typedef struct _mp_obj_ssl_socket_t {
     bool handshake_driven;    // a read, write or handshake call has run it
     bool dtls_flight_sent;    // DTLS: a flight went out (its timer started)
     uint8_t dtls_datagrams_in; // DTLS: datagrams read so far (saturating)
+    // Python code runs inside Mbed TLS (verify_callback, a stream written in
+    // Python): while busy, nothing may free or change what Mbed TLS holds.
+    bool busy;
+    uint8_t deferred;         // ssl_socket_deferred_t
+    mp_obj_t callback_exc;    // what a callback raised inside Mbed TLS, raised once it has returned; or MP_OBJ_NULL
+    bool callback_exc_verify; // ... and it was verify_callback
     // Session resumption (ssl_session.c).
     mp_obj_t session;         // client: the SSLSession last exported, or None
     mp_obj_t server_hostname; // client: the name its sessions are for
@@ -105,13 +120,20 @@ extern const mp_obj_type_t mpssl_socket_type;
 extern const mp_obj_type_t mpssl_session_type;
 
 // ssl_context.c
-mp_obj_t mpssl_context_new(int protocol, int default_verify_mode);
+mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode);
+
+// ssl_context.c: refuses a change while a connection is inside Mbed TLS.
+void mpssl_context_check_idle(mp_obj_ssl_context_t *context);
 
 // ssl_socket.c
 // The context's protocol decides which end this is; server_side is only
 // accepted by wrap_socket() for compatibility.
 mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_handshake,
     mp_obj_t server_hostname, mp_obj_t client_id, mp_obj_t session);
+// RuntimeError while a callback inside Mbed TLS uses the connection.
+void mpssl_socket_check_idle(mp_obj_ssl_socket_t *self);
+// A callback raised exc inside Mbed TLS: raised once Mbed TLS has returned.
+void mpssl_socket_callback_raised(mp_obj_ssl_socket_t *self, mp_obj_t exc, bool verify);
 
 // ssl_session.c: session resumption (SSLSession, tickets, session_reused).
 void mpssl_session_context_init(mp_obj_ssl_context_t *context);
@@ -150,11 +172,15 @@ mp_obj_t mpssl_cert_der_to_dict(mp_obj_t der);
 mp_obj_t mpssl_ciphers_list(mp_obj_ssl_context_t *self);
 void mpssl_ciphers_set(mp_obj_ssl_context_t *self, mp_obj_t names);
 mp_obj_t mpssl_cipher_info(const mbedtls_ssl_context *ssl);
+bool mpssl_ciphers_usable(mp_obj_ssl_context_t *self, int id, int version);
 
 // ssl_errors.c: the one place that turns an Mbed TLS failure into a Python exception.
 NORETURN void mpssl_raise(int ret, uint32_t verify_flags);
 NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self);
 void mpssl_raise_if_out_of_memory(void);
+NORETURN void mpssl_raise_closed(void);
+NORETURN void mpssl_raise_oserror_msg(int code, const char *message);
+const char *mpssl_str_get_cstr(mp_obj_t str, const char *what);
 
 // ssl_platform.c
 int mpssl_rng(void *ctx, unsigned char *out, size_t len);

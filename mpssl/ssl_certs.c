@@ -5,6 +5,7 @@
 
 #include "py/runtime.h"
 #include "py/builtin.h"
+#include "py/mperrno.h"
 #include "py/unicode.h"
 
 #include "mbedtls/asn1.h"
@@ -21,10 +22,40 @@ typedef struct _ssl_material_t {
     bool pem;
 } ssl_material_t;
 
+// open() of a certificate or key file failed: its errno, naming the file.
+NORETURN static void ssl_raise_open_error(mp_obj_t exc, const char *what, mp_obj_t path) {
+    mp_obj_t code = mp_obj_exception_get_value(exc);
+    if (!mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_OSError))
+        || !mp_obj_is_small_int(code)) {
+        nlr_raise(exc);
+    }
+    vstr_t message;
+    mp_print_t print;
+    vstr_init_print(&message, 64, &print);
+    size_t len;
+    const char *name = mp_obj_str_get_data(path, &len);
+    mp_printf(&print, "cannot open %s '%.*s%s'", what, (int)MIN(len, 60), name, len > 60 ? "..." : "");
+    #if MICROPY_PY_ERRNO
+    qstr errno_name = mp_errno_to_str(code);
+    if (errno_name != MP_QSTRnull) {
+        mp_printf(&print, " (%q)", errno_name);
+    }
+    #endif
+    mp_print_str(&print, ": a str is a file path; pass the data itself as bytes");
+    mp_obj_t args[2] = { code, mp_obj_new_str_from_vstr(&message) };
+    nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
+}
+
 // Reads a file through MicroPython's own open(), so any port's filesystem works.
-static mp_obj_t ssl_read_file(mp_obj_t path) {
+static mp_obj_t ssl_read_file(mp_obj_t path, const char *what) {
     mp_obj_t args[2] = { path, MP_OBJ_NEW_QSTR(MP_QSTR_rb) };
+    mpssl_str_get_cstr(path, what);
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) != 0) {
+        ssl_raise_open_error(MP_OBJ_FROM_PTR(nlr.ret_val), what, path);
+    }
     mp_obj_t file = mp_builtin_open(2, args, (mp_map_t *)&mp_const_empty_map);
+    nlr_pop();
     mp_obj_t dest[2];
     mp_load_method(file, MP_QSTR_read, dest);
     mp_obj_t data = mp_call_method_n_kw(0, 0, dest);
@@ -43,12 +74,13 @@ static bool ssl_is_pem(const byte *data, size_t len) {
     return false;
 }
 
-// Fetches material from a path (str) or the data itself (bytes-like).
-static void ssl_material_get(ssl_material_t *material, mp_obj_t source, const char *what) {
-    if (mp_obj_is_str(source)) {
-        source = ssl_read_file(source);
-    } else if (!mp_obj_is_type(source, &mp_type_bytes) && !mp_obj_is_type(source, &mp_type_bytearray)
-               && !mp_obj_is_type(source, &mp_type_memoryview)) {
+// Fetches material from a path (str) or the data itself (bytes-like); a
+// str is PEM text instead when str_is_text (cadata, as in CPython).
+static void ssl_material_get(ssl_material_t *material, mp_obj_t source, const char *what, bool str_is_text) {
+    if (mp_obj_is_str(source) && !str_is_text) {
+        source = ssl_read_file(source, what);
+    } else if (!mp_obj_is_str(source) && !mp_obj_is_type(source, &mp_type_bytes)
+               && !mp_obj_is_type(source, &mp_type_bytearray) && !mp_obj_is_type(source, &mp_type_memoryview)) {
         mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("%s must be a path (str) or data (bytes)"), what);
     }
     mp_buffer_info_t data;
@@ -111,7 +143,7 @@ void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj
     mbedtls_pk_init(&key);
     mpssl_alloc_watch_start();
     ssl_material_t key_data;
-    ssl_material_get(&key_data, keyfile, "keyfile");
+    ssl_material_get(&key_data, keyfile, "keyfile", false);
     int ret = mbedtls_pk_parse_key(&key, key_data.buf, key_data.len, NULL, 0, mpssl_rng, NULL);
     ssl_material_wipe(&key_data);
     if (ret != 0) {
@@ -120,7 +152,7 @@ void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj
     ssl_material_t cert_data;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        ssl_material_get(&cert_data, certfile, "certfile");
+        ssl_material_get(&cert_data, certfile, "certfile", false);
         nlr_pop();
     } else {
         mbedtls_pk_free(&key);
@@ -161,7 +193,8 @@ void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t c
         cafile = mp_const_none;
     }
     ssl_material_t material;
-    ssl_material_get(&material, cafile != mp_const_none ? cafile : cadata, "cadata");
+    bool from_file = cafile != mp_const_none;
+    ssl_material_get(&material, from_file ? cafile : cadata, from_file ? "cafile" : "cadata", !from_file);
     mpssl_alloc_watch_start();
     // Certificates are added to the chain: earlier calls' stay trusted. A
     // failure may leave the certificates parsed before it in the chain,

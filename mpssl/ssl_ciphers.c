@@ -81,7 +81,7 @@ void mpssl_ciphers_set(mp_obj_ssl_context_t *self, mp_obj_t names) {
         if (!mp_obj_is_str(items[i])) {
             mp_raise_ValueError(MP_ERROR_TEXT("cipher suite names must be str"));
         }
-        const char *name = mp_obj_str_get_str(items[i]);
+        const char *name = mpssl_str_get_cstr(items[i], "a cipher suite name");
         ids[i] = ssl_cipher_lookup(name);
         if (ids[i] == 0) {
             mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown cipher suite: %s"), name);
@@ -96,6 +96,21 @@ void mpssl_ciphers_set(mp_obj_ssl_context_t *self, mp_obj_t names) {
     // A list of one version's suites limits the handshake to that version.
     mbedtls_ssl_conf_min_tls_version(&self->conf, tls12 ? MBEDTLS_SSL_VERSION_TLS1_2 : MBEDTLS_SSL_VERSION_TLS1_3);
     mbedtls_ssl_conf_max_tls_version(&self->conf, tls13 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2);
+}
+
+// Whether the context would negotiate suite id in TLS version version
+// (a session saved before set_ciphers() changed the list may not).
+bool mpssl_ciphers_usable(mp_obj_ssl_context_t *self, int id, int version) {
+    const mbedtls_ssl_config *conf = &self->conf;
+    if (version < (int)conf->MBEDTLS_PRIVATE(min_tls_version) || version > (int)conf->MBEDTLS_PRIVATE(max_tls_version)) {
+        return false;
+    }
+    for (const int *listed = ssl_cipher_ids(self); *listed != 0; ++listed) {
+        if (*listed == id) {
+            return true;
+        }
+    }
+    return false;
 }
 
 // CPython's SSLSocket.cipher(): (name, protocol version, secret bits).

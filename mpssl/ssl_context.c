@@ -11,6 +11,23 @@ static mp_obj_ssl_context_t *ssl_context_get(mp_obj_t self_in) {
     return MP_OBJ_TO_PTR(self_in);
 }
 
+// Mbed TLS reads the configuration while one of the context's connections
+// is inside it: a callback there (verify_callback, a stream written in
+// Python) must not change or free it.
+void mpssl_context_check_idle(mp_obj_ssl_context_t *context) {
+    if (context->busy != 0) {
+        mp_raise_msg(&mp_type_RuntimeError,
+            MP_ERROR_TEXT("SSLContext is in use by a handshake or transfer: change it outside its callbacks"));
+    }
+}
+
+// The context, for a change.
+static mp_obj_ssl_context_t *ssl_context_get_idle(mp_obj_t self_in) {
+    mp_obj_ssl_context_t *self = ssl_context_get(self_in);
+    mpssl_context_check_idle(self);
+    return self;
+}
+
 static void ssl_context_set_verify_mode(mp_obj_ssl_context_t *self, mp_int_t mode) {
     if (mode != MPSSL_CERT_NONE && mode != MPSSL_CERT_OPTIONAL && mode != MPSSL_CERT_REQUIRED) {
         mp_raise_ValueError(MP_ERROR_TEXT("verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"));
@@ -95,7 +112,7 @@ static void ssl_context_free(mp_obj_ssl_context_t *self) {
     mbedtls_ssl_config_free(&self->conf);
 }
 
-mp_obj_t mpssl_context_new(int protocol, int default_verify_mode) {
+mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode) {
     if (protocol != MPSSL_PROTOCOL_TLS_CLIENT && protocol != MPSSL_PROTOCOL_TLS_SERVER
         && protocol != MPSSL_PROTOCOL_DTLS_CLIENT && protocol != MPSSL_PROTOCOL_DTLS_SERVER) {
         mp_raise_ValueError(MP_ERROR_TEXT("protocol must be one of the PROTOCOL_* constants"));
@@ -117,6 +134,7 @@ mp_obj_t mpssl_context_new(int protocol, int default_verify_mode) {
     self->ciphersuites = NULL;
     self->verify_callback = mp_const_none;
     self->protocol = protocol;
+    self->busy = 0;
 
     bool server = protocol & MPSSL_PROTOCOL_SERVER;
     bool dtls = protocol & MPSSL_PROTOCOL_DTLS;
@@ -181,6 +199,9 @@ static mp_obj_t ssl_context_load_attr(mp_obj_ssl_context_t *self, qstr attr) {
 }
 
 static bool ssl_context_store_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t value) {
+    if (attr == MP_QSTR_verify_mode || attr == MP_QSTR_max_fragment_length) {
+        mpssl_context_check_idle(self);
+    }
     switch (attr) {
         case MP_QSTR_verify_mode:
             ssl_context_set_verify_mode(self, mp_obj_get_int(value));
@@ -209,13 +230,13 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 }
 
 static mp_obj_t ssl_context___del__(mp_obj_t self_in) {
-    ssl_context_free(ssl_context_get(self_in));
+    ssl_context_free(ssl_context_get_idle(self_in));
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context___del___obj, ssl_context___del__);
 
 static mp_obj_t ssl_context_load_cert_chain(mp_obj_t self_in, mp_obj_t certfile, mp_obj_t keyfile) {
-    mpssl_load_cert_chain(ssl_context_get(self_in), certfile, keyfile);
+    mpssl_load_cert_chain(ssl_context_get_idle(self_in), certfile, keyfile);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_3(ssl_context_load_cert_chain_obj, ssl_context_load_cert_chain);
@@ -228,7 +249,7 @@ static mp_obj_t ssl_context_load_verify_locations(size_t n_args, const mp_obj_t 
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
-    mpssl_load_ca_certs(ssl_context_get(pos_args[0]), args[ARG_cafile].u_obj, args[ARG_cadata].u_obj);
+    mpssl_load_ca_certs(ssl_context_get_idle(pos_args[0]), args[ARG_cafile].u_obj, args[ARG_cadata].u_obj);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_verify_locations_obj, 1, ssl_context_load_verify_locations);
@@ -239,7 +260,7 @@ static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {
 static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context_get_ciphers_obj, ssl_context_get_ciphers);
 
 static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t names) {
-    mpssl_ciphers_set(ssl_context_get(self_in), names);
+    mpssl_ciphers_set(ssl_context_get_idle(self_in), names);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_ciphers_obj, ssl_context_set_ciphers);

@@ -105,9 +105,15 @@ static void mpssl_describe_error(vstr_t *message, int ret) {
     #endif
 }
 
+// Out of memory, with what to do about it.
+NORETURN static void mpssl_raise_out_of_memory(void) {
+    mpssl_raise_oserror_msg(MP_ENOMEM,
+        "out of memory for TLS: free heap (close other connections, drop large objects) and try again");
+}
+
 NORETURN void mpssl_raise(int ret, uint32_t verify_flags) {
     if (mpssl_error_is_memory(ret)) {
-        mp_raise_OSError(MP_ENOMEM);
+        mpssl_raise_out_of_memory();
     }
     vstr_t message;
     vstr_init(&message, 64);
@@ -127,17 +133,96 @@ NORETURN void mpssl_raise(int ret, uint32_t verify_flags) {
     mpssl_raise_oserror(ret, &message);
 }
 
+NORETURN void mpssl_raise_oserror_msg(int code, const char *text) {
+    vstr_t message;
+    vstr_init(&message, strlen(text) + 1);
+    vstr_add_str(&message, text);
+    mpssl_raise_oserror(code, &message);
+}
+
+NORETURN void mpssl_raise_closed(void) {
+    mpssl_raise_oserror_msg(MP_EBADF, "the SSLSocket is closed: wrap a new socket to talk again");
+}
+
 // Bad data and a failed allocation look alike to the parsers.
 void mpssl_raise_if_out_of_memory(void) {
     if (mpssl_alloc_watch_failed()) {
-        mp_raise_OSError(MP_ENOMEM);
+        mpssl_raise_out_of_memory();
     }
 }
 
+// What to check when the wrapped stream failed with errno err.
+static const char *mpssl_stream_hint(int err) {
+    switch (err) {
+        case MP_ENOTCONN:
+        case MP_EPIPE:
+            return "is it connected? connect() the socket before wrap_socket()";
+        case MP_ECONNRESET:
+            return "the peer reset the connection";
+        case MP_ECONNREFUSED:
+            return "nothing answers at the peer's address: is the server running?";
+        case MP_EBADF:
+            return "it was closed: close the SSLSocket, not the socket it wraps";
+        case MP_ENOMEM:
+            return "out of memory: free heap and try again";
+        case MP_EIO:
+            return "the wrapped stream failed or raised an exception";
+        default:
+            return "see the errno";
+    }
+}
+
+// The wrapped stream failed: its own errno is the truth (OSError prints its
+// name), with a message.
+NORETURN static void mpssl_raise_stream_error(mp_obj_ssl_socket_t *self) {
+    int err = self->sock_errno;
+    vstr_t message;
+    vstr_init(&message, 96);
+    vstr_printf(&message, "the socket under TLS failed to %s: %s",
+        self->error == MBEDTLS_ERR_NET_RECV_FAILED ? "receive" : "send", mpssl_stream_hint(err));
+    mpssl_raise_oserror(err, &message);
+}
+
+// A callback raised exc inside Mbed TLS. One from verify_callback that is
+// an Exception becomes the verification failure, naming it, with the
+// original as its third argument (MicroPython has no __cause__); anything
+// else is raised as it was.
+NORETURN static void mpssl_raise_callback_error(mp_obj_ssl_socket_t *self, mp_obj_t exc) {
+    bool exception = mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_Exception));
+    if (!exception) {
+        // KeyboardInterrupt, SystemExit, GeneratorExit: raised once, as
+        // they were; the connection's own error stands after that.
+        self->callback_exc = MP_OBJ_NULL;
+        nlr_raise(exc);
+    }
+    if (!self->callback_exc_verify) {
+        nlr_raise(exc);
+    }
+    vstr_t message;
+    mp_print_t print;
+    vstr_init_print(&message, 96, &print);
+    mpssl_describe_verify_flags(&message, self->verify_flags | MBEDTLS_X509_BADCERT_OTHER);
+    mp_print_str(&print, ": ");
+    mp_obj_print_helper(&print, exc, PRINT_REPR);
+    mp_obj_t args[3] = {
+        MP_OBJ_NEW_SMALL_INT(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED), mp_obj_new_str_from_vstr(&message), exc
+    };
+    nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 3, 0, args));
+}
+
 NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self) {
+    if (self->callback_exc != MP_OBJ_NULL) {
+        mpssl_raise_callback_error(self, self->callback_exc);
+    }
     if (self->error == MBEDTLS_ERR_NET_RECV_FAILED || self->error == MBEDTLS_ERR_NET_SEND_FAILED) {
-        // The wrapped stream failed: its own errno is the truth.
-        mp_raise_OSError(self->sock_errno);
+        mpssl_raise_stream_error(self);
+    }
+    if (self->error == MBEDTLS_ERR_SSL_CONN_EOF && (self->context->protocol & MPSSL_PROTOCOL_SERVER)
+        && self->ssl.MBEDTLS_PRIVATE(state) <= MBEDTLS_SSL_CLIENT_HELLO) {
+        // A client that gave up, or a server: two servers wait for each
+        // other's ClientHello until one leaves.
+        mpssl_raise_oserror_msg(MBEDTLS_ERR_SSL_CONN_EOF,
+            "connection closed by peer during handshake, before its ClientHello: if this end should be the client, use a PROTOCOL_TLS_CLIENT context");
     }
     mpssl_raise(self->error, self->verify_flags);
 }

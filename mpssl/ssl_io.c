@@ -41,25 +41,42 @@ static int ssl_io_stream_error(mp_obj_ssl_socket_t *self, int err, int want, int
 
 // The wrapped stream's read, write and poll, called from inside Mbed TLS.
 // A stream written in Python (an io.IOBase subclass) can raise, and an
-// exception must not unwind through Mbed TLS: it becomes an errno here.
+// exception must not unwind through Mbed TLS. An OSError with an errno (or
+// a MemoryError) becomes that errno here, as a socket's failure would;
+// anything else (a ValueError, KeyboardInterrupt, SystemExit) is kept and
+// raised unchanged once Mbed TLS has returned (ssl_socket.c).
 enum { SSL_IO_READ, SSL_IO_WRITE, SSL_IO_POLL };
 
-static int ssl_io_exception_errno(mp_obj_t exc) {
-    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_MemoryError))) {
+static int ssl_io_exception_errno(mp_obj_ssl_socket_t *self, mp_obj_t exc) {
+    const mp_obj_type_t *type = mp_obj_get_type(exc);
+    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(type), MP_OBJ_FROM_PTR(&mp_type_MemoryError))) {
         return MP_ENOMEM;
     }
     mp_obj_t args = mp_obj_exception_get_value(exc);
-    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_OSError))
-        && mp_obj_is_small_int(args)) {
+    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(type), MP_OBJ_FROM_PTR(&mp_type_OSError))
+        && mp_obj_is_small_int(args) && MP_OBJ_SMALL_INT_VALUE(args) > 0) {
         return MP_OBJ_SMALL_INT_VALUE(args);
     }
+    mpssl_socket_callback_raised(self, exc, false);
     return MP_EIO;
+}
+
+// A stream that reports more bytes than it was given room for (or asked to
+// send) would have Mbed TLS read past its buffer: that is the stream's bug,
+// and it is named as such (an OSError, as CPython's buffered I/O raises for
+// a raw stream's impossible count).
+static void ssl_io_check_count(int op, mp_uint_t n, size_t len) {
+    if (op != SSL_IO_POLL && n != MP_STREAM_ERROR && n > len) {
+        mp_raise_msg_varg(&mp_type_OSError,
+            MP_ERROR_TEXT("the wrapped stream's %s returned %u for a buffer of %u bytes: it must return 0 to len(buf)"),
+            op == SSL_IO_READ ? "readinto()" : "write()", (unsigned)n, (unsigned)len);
+    }
 }
 
 static mp_uint_t ssl_io_stream_call(mp_obj_ssl_socket_t *self, int op, void *buf, size_t len, int *err) {
     nlr_buf_t nlr;
     if (nlr_push(&nlr) != 0) {
-        *err = ssl_io_exception_errno(MP_OBJ_FROM_PTR(nlr.ret_val));
+        *err = ssl_io_exception_errno(self, MP_OBJ_FROM_PTR(nlr.ret_val));
         return MP_STREAM_ERROR;
     }
     const mp_stream_p_t *stream = mp_get_stream(self->sock);
@@ -71,6 +88,7 @@ static mp_uint_t ssl_io_stream_call(mp_obj_ssl_socket_t *self, int op, void *buf
     } else {
         ret = stream->ioctl(self->sock, MP_STREAM_POLL, len, err);
     }
+    ssl_io_check_count(op, ret, len);
     nlr_pop();
     return ret;
 }
@@ -239,7 +257,7 @@ void mpssl_io_attach(mp_obj_ssl_socket_t *self) {
 void mpssl_io_wait(mp_obj_ssl_socket_t *self, int want) {
     uintptr_t flags = want == MBEDTLS_ERR_SSL_WANT_WRITE ? MP_STREAM_POLL_WR : MP_STREAM_POLL_RD;
     while (!ssl_io_stream_ready(self, flags)) {
-        if (mpssl_io_timer_expired(self)) {
+        if (mpssl_io_timer_expired(self) || self->callback_exc != MP_OBJ_NULL) {
             break;
         }
         mp_event_wait_ms(1);

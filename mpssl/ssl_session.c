@@ -117,7 +117,9 @@ int mpssl_session_offer(mp_obj_ssl_socket_t *self, mp_obj_t session) {
         return 0;
     }
     mp_obj_ssl_session_t *s = MP_OBJ_TO_PTR(session);
-    if (!mp_obj_equal(s->server_hostname, self->server_hostname)) {
+    if (!mp_obj_equal(s->server_hostname, self->server_hostname)
+        || !mpssl_ciphers_usable(self->context, s->session.MBEDTLS_PRIVATE(ciphersuite),
+            s->session.MBEDTLS_PRIVATE(tls_version))) {
         return 0;
     }
     int ret = mbedtls_ssl_set_session(&self->ssl, &s->session);
@@ -210,6 +212,7 @@ void mpssl_session_socket_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         return;
     }
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    mpssl_socket_check_idle(self);
     dest[0] = attr == MP_QSTR_session ? ssl_session_get(self) : mp_obj_new_bool(self->session_reused);
 }
 

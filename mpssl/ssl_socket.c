@@ -17,7 +17,7 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "py/mperrno.h"
-#include "py/objarray.h"
+#include "py/objexcept.h"
 
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/platform.h"
@@ -39,9 +39,95 @@ static void ssl_socket_set_state(mp_obj_ssl_socket_t *self, ssl_socket_state_t s
 
 // Frees every Mbed TLS structure at once; the object stays safe to call.
 static void ssl_socket_release(mp_obj_ssl_socket_t *self) {
+    if (self->state == SSL_SOCKET_CLOSED) {
+        return;
+    }
     mbedtls_ssl_free(&self->ssl);
     mpssl_io_release(self);
     ssl_socket_set_state(self, SSL_SOCKET_CLOSED);
+}
+
+// ---- Python code inside Mbed TLS ---------------------------------------------
+//
+// verify_callback and a wrapped stream written in Python run while Mbed TLS
+// holds pointers into the connection (its record buffers, the handshake
+// state, the flight). Every call that can reach them runs through
+// ssl_socket_run(), which marks the connection (and its context) busy:
+// close() and __del__ from such a callback are deferred until the call
+// returns, any other use of the connection is refused with RuntimeError,
+// and the context refuses changes. An exception a callback raises cannot
+// unwind through Mbed TLS: it is kept (mpssl_socket_callback_raised) and
+// raised once Mbed TLS has returned.
+
+void mpssl_socket_check_idle(mp_obj_ssl_socket_t *self) {
+    if (self->busy) {
+        mp_raise_msg(&mp_type_RuntimeError,
+            MP_ERROR_TEXT("SSLSocket is busy: a callback (verify_callback or the wrapped stream) used it while it was inside Mbed TLS; only close() may be called there"));
+    }
+}
+
+void mpssl_socket_callback_raised(mp_obj_ssl_socket_t *self, mp_obj_t exc, bool verify) {
+    if (self->callback_exc == MP_OBJ_NULL) {
+        self->callback_exc = exc;
+        self->callback_exc_verify = verify;
+    }
+}
+
+static void ssl_socket_close(mp_obj_ssl_socket_t *self);
+static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret);
+
+static void ssl_socket_enter(mp_obj_ssl_socket_t *self) {
+    mpssl_socket_check_idle(self);
+    self->busy = true;
+    ++self->context->busy;
+}
+
+// Leaves Mbed TLS, and does what close() or __del__ asked for meanwhile.
+static void ssl_socket_leave(mp_obj_ssl_socket_t *self) {
+    self->busy = false;
+    --self->context->busy;
+    uint8_t deferred = self->deferred;
+    self->deferred = SSL_SOCKET_DEFER_NOTHING;
+    if (deferred == SSL_SOCKET_DEFER_CLOSE) {
+        ssl_socket_close(self);
+    } else if (deferred == SSL_SOCKET_DEFER_RELEASE) {
+        ssl_socket_release(self);
+    }
+}
+
+typedef struct _ssl_socket_call_t {
+    void *buf;
+    mp_uint_t size;
+    int *errcode;
+} ssl_socket_call_t;
+
+typedef mp_uint_t (*ssl_socket_op_t)(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call);
+
+// Runs op with the connection busy. What a callback raised inside it fails
+// the connection and is raised now, with Mbed TLS out of the way, through
+// the error funnel. This is where the stream callbacks (read, write, poll)
+// raise rather than report an errcode: an exception a user's callback
+// raised (KeyboardInterrupt, say) must reach the caller unchanged, and an
+// errcode cannot carry it.
+static mp_uint_t ssl_socket_run(mp_obj_ssl_socket_t *self, ssl_socket_op_t op, ssl_socket_call_t *call) {
+    ssl_socket_enter(self);
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) != 0) {
+        ssl_socket_leave(self);
+        nlr_jump(nlr.ret_val);
+    }
+    mp_uint_t ret = op(self, call);
+    if (self->callback_exc != MP_OBJ_NULL) {
+        if (self->state != SSL_SOCKET_FAILED && self->state != SSL_SOCKET_CLOSED) {
+            // Mbed TLS carried on (a poll that raised reads as "not ready").
+            self->sock_errno = MP_EIO;
+            ssl_socket_fail(self, MBEDTLS_ERR_NET_RECV_FAILED);
+        }
+        mpssl_raise_socket_error(self);
+    }
+    nlr_pop();
+    ssl_socket_leave(self);
+    return ret;
 }
 
 // Mbed TLS ends a TLS 1.2 / DTLS handshake that lacks a required client
@@ -91,13 +177,15 @@ static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32
     if (context->verify_callback != mp_const_none) {
         nlr_buf_t nlr;
         if (nlr_push(&nlr) != 0) {
-            // An exception must not unwind through Mbed TLS.
+            // Raised once Mbed TLS has returned (ssl_socket_run).
+            mpssl_socket_callback_raised(self, MP_OBJ_FROM_PTR(nlr.ret_val), true);
+            self->verify_flags |= MBEDTLS_X509_BADCERT_OTHER;
             return MBEDTLS_ERR_X509_FATAL_ERROR;
         }
-        mp_obj_array_t der;
-        mp_obj_memoryview_init(&der, 'B', 0, crt->raw.len, crt->raw.p);
-        mp_obj_t result = mp_call_function_2(context->verify_callback, MP_OBJ_FROM_PTR(&der),
-            MP_OBJ_NEW_SMALL_INT(depth));
+        // Bytes of its own: the callback may keep its argument, and Mbed
+        // TLS frees the certificate it was read from.
+        mp_obj_t der = mp_obj_new_bytes(crt->raw.p, crt->raw.len);
+        mp_obj_t result = mp_call_function_2(context->verify_callback, der, MP_OBJ_NEW_SMALL_INT(depth));
         mp_int_t verdict = mp_obj_get_int(result);
         nlr_pop();
         if (verdict != 0) {
@@ -217,15 +305,30 @@ static bool ssl_socket_timed_out(mp_obj_ssl_socket_t *self, int ret) {
 }
 
 // The whole handshake, waiting on the stream whatever its blocking mode,
-// but no longer than the wrapped socket's timeout.
-static void ssl_socket_handshake(mp_obj_ssl_socket_t *self) {
+// but no longer than the wrapped socket's timeout, nor past a close() from
+// a callback or an exception it raised.
+static mp_uint_t ssl_socket_handshake_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
+    (void)call;
     int ret;
     ssl_socket_begin_io(self);
-    while (ssl_socket_is_want(ret = ssl_socket_advance(self))) {
-        if (ssl_socket_timed_out(self, ret)) {
-            mp_raise_OSError(MP_ETIMEDOUT);
-        }
+    while (ssl_socket_is_want(ret = ssl_socket_advance(self)) && !ssl_socket_timed_out(self, ret)
+           && self->deferred == SSL_SOCKET_DEFER_NOTHING && self->callback_exc == MP_OBJ_NULL) {
         mpssl_io_wait(self, ret);
+    }
+    return (mp_uint_t)(mp_int_t)ret;
+}
+
+NORETURN static void ssl_socket_raise_timed_out(void) {
+    mpssl_raise_oserror_msg(MP_ETIMEDOUT, "timed out: the wrapped socket's timeout (settimeout) passed first");
+}
+
+static void ssl_socket_handshake(mp_obj_ssl_socket_t *self) {
+    int ret = (int)(mp_int_t)ssl_socket_run(self, ssl_socket_handshake_op, NULL);
+    if (self->state == SSL_SOCKET_CLOSED) {
+        mpssl_raise_closed();
+    }
+    if (ssl_socket_timed_out(self, ret)) {
+        ssl_socket_raise_timed_out();
     }
     if (ret != 0) {
         mpssl_raise_socket_error(self);
@@ -276,8 +379,10 @@ static bool ssl_socket_ready(mp_obj_ssl_socket_t *self, int own_want, int *errco
     return true;
 }
 
-static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
-    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+static mp_uint_t ssl_socket_read_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
+    void *buf = call->buf;
+    mp_uint_t size = call->size;
+    int *errcode = call->errcode;
     if (!ssl_socket_ready(self, MBEDTLS_ERR_SSL_WANT_READ, errcode)) {
         return MP_STREAM_ERROR;
     }
@@ -308,12 +413,12 @@ static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t s
     return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_READ, errcode);
 }
 
-static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
-    mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+static mp_uint_t ssl_socket_write_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
+    int *errcode = call->errcode;
     if (!ssl_socket_ready(self, MBEDTLS_ERR_SSL_WANT_WRITE, errcode)) {
         return MP_STREAM_ERROR;
     }
-    int ret = mbedtls_ssl_write(&self->ssl, buf, size);
+    int ret = mbedtls_ssl_write(&self->ssl, call->buf, call->size);
     if (ret >= 0) {
         // An output buffer that could not grow for a large write sends
         // smaller records: no failure (patches/mbedtls/0017).
@@ -323,25 +428,60 @@ static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_u
     return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_WRITE, errcode);
 }
 
+static mp_uint_t ssl_socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
+    ssl_socket_call_t call = { buf, size, errcode };
+    return ssl_socket_run(MP_OBJ_TO_PTR(self_in), ssl_socket_read_op, &call);
+}
+
+static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
+    ssl_socket_call_t call = { (void *)buf, size, errcode };
+    return ssl_socket_run(MP_OBJ_TO_PTR(self_in), ssl_socket_write_op, &call);
+}
+
+static mp_uint_t ssl_socket_close_notify_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
+    (void)call;
+    mbedtls_ssl_close_notify(&self->ssl);
+    return 0;
+}
+
 // Sends close_notify (best effort: the peer may be gone), frees the TLS
-// state and closes the wrapped stream.
+// state and closes the wrapped stream. From a callback inside Mbed TLS,
+// all of this waits until Mbed TLS has returned. What a callback raises
+// during close_notify is raised after the close.
 static void ssl_socket_close(mp_obj_ssl_socket_t *self) {
+    if (self->busy) {
+        self->deferred = SSL_SOCKET_DEFER_CLOSE;
+        return;
+    }
     if (self->state == SSL_SOCKET_CLOSED) {
         return;
     }
-    if (self->state == SSL_SOCKET_OPEN) {
-        mbedtls_ssl_close_notify(&self->ssl);
+    nlr_buf_t nlr;
+    bool raised = nlr_push(&nlr) != 0;
+    if (!raised) {
+        if (self->state == SSL_SOCKET_OPEN) {
+            ssl_socket_run(self, ssl_socket_close_notify_op, NULL);
+        }
+        nlr_pop();
     }
-    ssl_socket_release(self);
-    int err;
-    mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_CLOSE, 0, &err);
+    // A close() from a callback during close_notify may have done it all.
+    if (self->state != SSL_SOCKET_CLOSED) {
+        ssl_socket_release(self);
+        int err;
+        mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_CLOSE, 0, &err);
+    }
+    if (raised) {
+        nlr_jump(nlr.ret_val);
+    }
 }
 
 // Readiness as the TLS layer sees it: decrypted or buffered records count
 // as readable, and while the handshake waits for the other direction the
 // caller is woken when that direction is ready, so that its next read or
 // write can advance the handshake.
-static mp_uint_t ssl_socket_poll(mp_obj_ssl_socket_t *self, uintptr_t flags, int *errcode) {
+static mp_uint_t ssl_socket_poll_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
+    uintptr_t flags = call->size;
+    int *errcode = call->errcode;
     const uintptr_t rdwr = MP_STREAM_POLL_RD | MP_STREAM_POLL_WR;
     if (self->state == SSL_SOCKET_CLOSED || self->state == SSL_SOCKET_FAILED) {
         // As upstream: NVAL wakes readers and writers alike (asyncio too),
@@ -389,8 +529,10 @@ static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t
         case MP_STREAM_CLOSE:
             ssl_socket_close(self);
             return 0;
-        case MP_STREAM_POLL:
-            return ssl_socket_poll(self, arg, errcode);
+        case MP_STREAM_POLL: {
+            ssl_socket_call_t call = { NULL, arg, errcode };
+            return ssl_socket_run(self, ssl_socket_poll_op, &call);
+        }
         default:
             // Not MP_STREAM_GET_FILENO in particular: select must ask us,
             // not the raw descriptor, or buffered records would be missed.
@@ -414,10 +556,13 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     if (!server && server_hostname == mp_const_none && context->verify_mode == MPSSL_CERT_REQUIRED) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname"));
     }
+    if (server && server_hostname != mp_const_none) {
+        mp_raise_ValueError(MP_ERROR_TEXT("server_hostname is for clients: this SSLContext is a server's; connect with a PROTOCOL_TLS_CLIENT context"));
+    }
     if (server && dtls && client_id == mp_const_none) {
         mp_raise_ValueError(MP_ERROR_TEXT("a DTLS server needs client_id (the client's address) for HelloVerify"));
     }
-    const char *hostname = server_hostname == mp_const_none ? NULL : mp_obj_str_get_str(server_hostname);
+    const char *hostname = server_hostname == mp_const_none ? NULL : mpssl_str_get_cstr(server_hostname, "server_hostname");
     mp_buffer_info_t transport_id = { .buf = NULL, .len = 0 };
     if (dtls && server) {
         mp_get_buffer_raise(client_id, &transport_id, MP_BUFFER_READ);
@@ -441,6 +586,10 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->handshake_driven = false;
     self->dtls_flight_sent = false;
     self->dtls_datagrams_in = 0;
+    self->busy = false;
+    self->deferred = SSL_SOCKET_DEFER_NOTHING;
+    self->callback_exc = MP_OBJ_NULL;
+    self->callback_exc_verify = false;
     mpssl_session_socket_init(self, server_hostname);
 
     mpssl_alloc_watch_start();
@@ -482,6 +631,16 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
 
 // ---- Python methods ------------------------------------------------------
 
+// Whether exc is the bare OSError(code) MicroPython's stream layer makes of
+// the errcode a stream callback reported.
+static bool ssl_socket_is_bare_oserror(mp_obj_t exc, int code) {
+    if (!mp_obj_is_exact_type(exc, &mp_type_OSError)) {
+        return false;
+    }
+    mp_obj_exception_t *e = MP_OBJ_TO_PTR(exc);
+    return e->args->len == 1 && e->args->items[0] == MP_OBJ_NEW_SMALL_INT(code);
+}
+
 // Runs one of MicroPython's generic stream methods. A TLS failure leaves
 // the stream layer as a bare code; it is raised again here through the
 // error funnel, with its message.
@@ -493,8 +652,14 @@ static mp_obj_t ssl_socket_stream_call(mp_obj_t method, size_t n_args, const mp_
         return result;
     }
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(args[0]);
-    if (self->state == SSL_SOCKET_FAILED && self->error < 0 && ssl_socket_errcode(self) == self->error) {
+    if (self->state == SSL_SOCKET_FAILED && ssl_socket_is_bare_oserror(nlr.ret_val, ssl_socket_errcode(self))) {
         mpssl_raise_socket_error(self);
+    }
+    if (self->state == SSL_SOCKET_CLOSED && ssl_socket_is_bare_oserror(nlr.ret_val, MP_EBADF)) {
+        mpssl_raise_closed();
+    }
+    if (ssl_socket_is_bare_oserror(nlr.ret_val, MP_ETIMEDOUT)) {
+        ssl_socket_raise_timed_out();
     }
     nlr_jump(nlr.ret_val);
 }
@@ -536,7 +701,7 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_settimeout_obj, ssl_socket_settimeou
 static mp_obj_t ssl_socket_do_handshake(mp_obj_t self_in) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->state == SSL_SOCKET_CLOSED) {
-        mp_raise_OSError(MP_EBADF);
+        mpssl_raise_closed();
     }
     ssl_socket_handshake(self);
     return mp_const_none;
@@ -545,8 +710,9 @@ static MP_DEFINE_CONST_FUN_OBJ_1(ssl_socket_do_handshake_obj, ssl_socket_do_hand
 
 static mp_obj_ssl_socket_t *ssl_socket_open_or_raise(mp_obj_t self_in) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
+    mpssl_socket_check_idle(self);
     if (self->state == SSL_SOCKET_CLOSED) {
-        mp_raise_OSError(MP_EBADF);
+        mpssl_raise_closed();
     }
     if (self->state == SSL_SOCKET_FAILED) {
         mpssl_raise_socket_error(self);
@@ -582,11 +748,14 @@ static mp_obj_t ssl_socket_cipher(mp_obj_t self_in) {
 static MP_DEFINE_CONST_FUN_OBJ_1(ssl_socket_cipher_obj, ssl_socket_cipher);
 
 // The finaliser frees TLS state only: no I/O from the garbage collector,
-// and the wrapped socket has a finaliser of its own.
+// and the wrapped socket has a finaliser of its own. Called by a callback
+// inside Mbed TLS, it waits until Mbed TLS has returned.
 static mp_obj_t ssl_socket___del__(mp_obj_t self_in) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
-    if (self->state != SSL_SOCKET_CLOSED) {
+    if (!self->busy) {
         ssl_socket_release(self);
+    } else if (self->deferred == SSL_SOCKET_DEFER_NOTHING) {
+        self->deferred = SSL_SOCKET_DEFER_RELEASE;
     }
     return mp_const_none;
 }

@@ -99,6 +99,9 @@ SUITES = [
     Suite("native", "native", "tests/native", ("*.c",)),
     # Allocation failure at every step (tests/reliability/reliability.mk has the longer runs).
     Suite("reliability", "single", "tests/reliability", ("*.py",)),
+    # Python code around an SSLSocket (callbacks, streams written in Python, names, numbers,
+    # sessions) that must not be able to corrupt memory (issue 15), over in-memory pipes.
+    Suite("api_safety", "single", "tests/api_safety", ("*.py",)),
     # The records ours sends, measured by CPython's side of the connection (a MemoryBIO peer).
     Suite("records", "multi", "tests/records", ("*.py",), (MP_CPYTHON,)),
     # Hostile and broken peers scripted in CPython on raw sockets, against our client and server.
