@@ -1,0 +1,47 @@
+# CVE-2026-25832 (fixed in Mbed TLS 3.6.7): a TLS 1.3 client must abort with an
+# illegal_parameter alert (47) when a HelloRetryRequest selects a group its ClientHello did not
+# offer in supported_groups, or the group it already sent a key share for (RFC 8446 4.2.8);
+# up to 3.6.6 Mbed TLS took any group. A server scripted in CPython (instance1) reads our
+# client's ClientHello, answers with a HelloRetryRequest for a group and reports what the
+# client sends back. A HelloRetryRequest for x25519 (offered without a share) is valid: the
+# client sends a second ClientHello with an x25519 share, which shows that the scripted
+# message is well formed and that the refusals are about the group alone.
+import sys
+
+sys.path.append(".")  # run-multitests.py runs tests from this directory
+sys.path.append("../ssl")
+sys.path.append("../hostile")
+from _common import client_context
+from _engine import our_client, share_ports
+
+CASES = (
+    ("x25519: offered, no share", 0x1D),
+    ("secp521r1: not offered", 0x19),
+    ("ffdhe2048: not offered", 0x100),
+    ("secp256r1: already shared", 0x17),
+)
+
+
+def instance0():
+    lsock, cport = share_ports(multitest)
+    lsock.close()
+    our_client(cport, client_context(), [case for case, _ in CASES])
+
+
+def instance1():
+    from _engine import flight, group_names, hello_retry_request, parse_client_hello
+    from _hostile import peer_listener, record, recv_record
+
+    lsock = peer_listener(multitest, CPORT)
+    for case, group in CASES:
+        conn, _ = lsock.accept()
+        session_id, extensions = parse_client_hello(recv_record(conn))
+        offered, shares = group_names(extensions)
+        print(case + ":", "offered", offered, "shares", shares)
+        conn.sendall(record(22, hello_retry_request(session_id, group)))
+        seen, last = flight(conn)
+        print(case + ":", "client answered", seen)
+        if seen[-1] == "ClientHello":
+            print(case + ":", "second ClientHello shares", group_names(parse_client_hello(last)[1])[1])
+        conn.close()
+    lsock.close()
