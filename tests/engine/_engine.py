@@ -222,3 +222,25 @@ def cpython_context(server_side, version):
         ctx.load_verify_locations(path("ca.crt.pem"))
     ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion(TLS_VERSIONS[version])
     return ctx
+
+
+def answer_client_hellos(multitest, port, cases, answer):
+    # instance1 as a TLS server on port for our client's connections, one per case: reads the
+    # ClientHello, prints the groups it offers and shares, sends record answer(case,
+    # legacy_session_id, extensions) and prints what the client sends back (flight()); for a
+    # second ClientHello, the groups it shares.
+    from _hostile import peer_listener, recv_record
+
+    lsock = peer_listener(multitest, port)
+    for case in cases:
+        conn, _ = lsock.accept()
+        session_id, extensions = parse_client_hello(recv_record(conn))
+        offered, shares = group_names(extensions)
+        print(case + ":", "offered", offered, "shares", shares)
+        conn.sendall(answer(case, session_id, extensions))
+        seen, last = flight(conn)
+        print(case + ":", "client answered", seen)
+        if seen[-1] == "ClientHello":
+            print(case + ":", "second ClientHello shares", group_names(parse_client_hello(last)[1])[1])
+        conn.close()
+    lsock.close()

@@ -29,19 +29,12 @@ def instance0():
 
 
 def instance1():
-    from _engine import flight, group_names, hello_retry_request, parse_client_hello
-    from _hostile import peer_listener, record, recv_record
+    from _engine import answer_client_hellos, hello_retry_request
+    from _hostile import record
 
-    lsock = peer_listener(multitest, CPORT)
-    for case, group in CASES:
-        conn, _ = lsock.accept()
-        session_id, extensions = parse_client_hello(recv_record(conn))
-        offered, shares = group_names(extensions)
-        print(case + ":", "offered", offered, "shares", shares)
-        conn.sendall(record(22, hello_retry_request(session_id, group)))
-        seen, last = flight(conn)
-        print(case + ":", "client answered", seen)
-        if seen[-1] == "ClientHello":
-            print(case + ":", "second ClientHello shares", group_names(parse_client_hello(last)[1])[1])
-        conn.close()
-    lsock.close()
+    groups = dict(CASES)
+
+    def answer(case, session_id, extensions):
+        return record(22, hello_retry_request(session_id, groups[case]))
+
+    answer_client_hellos(multitest, CPORT, groups, answer)
