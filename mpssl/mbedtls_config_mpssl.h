@@ -66,7 +66,7 @@ void mpssl_free(void *ptr);
 #define MBEDTLS_SSL_COOKIE_C
 #define MBEDTLS_SSL_DTLS_ANTI_REPLAY
 // A record that fails authentication is answered with a bad_record_mac
-// alert before the connection closes (RFC 5246 7.2.2, RFC 8446 6.2), as
+// alert before the connection closes (RFC 5246 7.2.2, RFC 8446 5.2), as
 // OpenSSL and Mbed TLS's default build do, not with a bare TCP close. Other
 // fatal alerts (decode_error, record_overflow...) are sent without it.
 // DTLS still drops such records silently (RFC 6347 4.1.2.7).
