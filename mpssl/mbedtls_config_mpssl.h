@@ -65,6 +65,12 @@ void mpssl_free(void *ptr);
 #define MBEDTLS_SSL_DTLS_HELLO_VERIFY
 #define MBEDTLS_SSL_COOKIE_C
 #define MBEDTLS_SSL_DTLS_ANTI_REPLAY
+// A record that fails authentication is answered with a bad_record_mac
+// alert before the connection closes (RFC 5246 7.2.2, RFC 8446 5.2), as
+// OpenSSL and Mbed TLS's default build do, not with a bare TCP close. Other
+// fatal alerts (decode_error, record_overflow...) are sent without it.
+// DTLS still drops such records silently (RFC 6347 4.1.2.7).
+#define MBEDTLS_SSL_ALL_ALERT_MESSAGES
 // RFC 7627 and RFC 7366: on by default in every peer we talk to.
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
 #define MBEDTLS_SSL_ENCRYPT_THEN_MAC

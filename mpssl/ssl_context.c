@@ -61,6 +61,36 @@ static const uint16_t ssl_context_sig_algs[] = {
     MBEDTLS_TLS1_3_SIG_NONE
 };
 
+// Certificate chains are held to the limits of the list above, as far as an
+// Mbed TLS profile can say them (CVE-2026-54441: the list binds handshake
+// signatures only, and the default profile also takes SHA-3, P-521 and
+// Brainpool curves in a chain, should a build compile them in): signatures
+// with the list's hashes, by ECDSA on its curves or by RSA (PKCS#1 v1.5 or
+// PSS) with keys of 2048 bits or more. A profile cannot pair a hash with a
+// key type, so a chain may still pair ECDSA with SHA-512.
+static const mbedtls_x509_crt_profile ssl_context_cert_profile = {
+    .allowed_mds = MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA256)
+        #if defined(MBEDTLS_SHA384_C)
+        | MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA384)
+        #endif
+        #if defined(MBEDTLS_SHA512_C)
+        | MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA512)
+        #endif
+    ,
+    .allowed_pks = MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECKEY) | MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECDSA)
+        | MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_RSA)
+        #if defined(MBEDTLS_X509_RSASSA_PSS_SUPPORT)
+        | MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_RSASSA_PSS)
+        #endif
+    ,
+    .allowed_curves = MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP256R1)
+        #if defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+        | MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP384R1)
+        #endif
+    ,
+    .rsa_min_bitlen = 2048,
+};
+
 // Key exchange groups, in order of preference. P-256 comes first: with
 // Mbed TLS its fixed-base comb makes key generation cheaper than X25519's
 // ladder, and a TLS 1.2 or 1.3 handshake costs 11% fewer instructions on
@@ -158,6 +188,7 @@ mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode) {
     }
     mbedtls_ssl_conf_rng(&self->conf, mpssl_rng, NULL);
     mbedtls_ssl_conf_sig_algs(&self->conf, ssl_context_sig_algs);
+    mbedtls_ssl_conf_cert_profile(&self->conf, &ssl_context_cert_profile);
     mbedtls_ssl_conf_groups(&self->conf, ssl_context_groups);
     #if defined(MBEDTLS_SSL_PROTO_DTLS)
     // DTLS flights are resent after 1 s, doubling up to 8 s: a handshake

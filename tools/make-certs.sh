@@ -25,6 +25,15 @@
 #   server_unknownca signed by unknown_ca
 #   client_ec, client_rsa, client_unknownca   client certificates (CN=mpssl client ...)
 #   cas.pem / cas.der        bundle: unknown_ca then ca (PEM blocks / concatenated DER)
+#   pathlen_only     end-entity certificate signed by ca whose basicConstraints holds only a
+#                    pathLenConstraint (SEQUENCE { INTEGER 1 }: cA is FALSE), no keyUsage
+#   forged_server, forged_client   example.com server / client certificates signed by
+#                    pathlen_only (CVE-2026-49300); NAME.chain.pem holds leaf then pathlen_only
+#   inter_sha224     intermediate CA that ca signed with ecdsa-with-SHA224; server_sha224 a
+#                    localhost leaf it signed (SHA-256); server_sha224.chain.pem leaf then it
+#   server_rsa1024   localhost, RSA-1024, signed by ca
+#   inter_p521       intermediate CA with an EC P-521 key, signed by ca; server_p521 a localhost
+#                    leaf (P-256) it signed; server_p521.chain.pem leaf then it
 set -euo pipefail
 
 out=$(realpath -m "${1:-build/certs}")
@@ -81,6 +90,14 @@ subjectAltName = DNS:wronghost.example
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = clientAuth
+[ pathlen_only_ext ]
+basicConstraints = DER:30:03:02:01:01
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:pathlen-only.example
+[ forged_server_ext ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:example.com
 EOF
 : > .ca/index.txt
 
@@ -90,6 +107,7 @@ key() {
     case "$type" in
         ec256) openssl ecparam -name prime256v1 -genkey -noout -out "$name.key.pem" ;;
         ec384) openssl ecparam -name secp384r1 -genkey -noout -out "$name.key.pem" ;;
+        ec521) openssl ecparam -name secp521r1 -genkey -noout -out "$name.key.pem" ;;
         rsa*) openssl genrsa -traditional -out "$name.key.pem" "${type#rsa}" 2>/dev/null ;;
     esac
     case "$type" in
@@ -101,14 +119,14 @@ key() {
 }
 
 # cert NAME TYPE SUBJECT ISSUER EXT [START END]: key + certificate signed by ISSUER
-# (ISSUER "self" makes a self-signed CA).
+# (ISSUER "self" makes a self-signed CA), with the hash MD (default sha256).
 cert() {
     local name=$1 type=$2 subj=$3 issuer=$4 ext=$5 start=${6:-$now_start} end=${7:-$now_end}
     local signer=(-cert "$issuer.crt.pem" -keyfile "$issuer.key.pem")
     key "$name" "$type"
     openssl req -new -key "$name.key.pem" -subj "$subj" -out ".ca/$name.csr"
     [ "$issuer" = self ] && signer=(-selfsign -keyfile "$name.key.pem")
-    openssl ca -batch -notext -config .ca/ca.cnf -rand_serial "${signer[@]}" \
+    openssl ca -batch -notext -config .ca/ca.cnf -rand_serial "${signer[@]}" -md "${MD:-sha256}" \
         -extensions "$ext" -startdate "$start" -enddate "$end" \
         -in ".ca/$name.csr" -out "$name.crt.pem" 2>.ca/log || { cat .ca/log >&2; exit 1; }
     openssl x509 -in "$name.crt.pem" -outform DER -out "$name.crt.der"
@@ -132,7 +150,20 @@ cert client_ec ec256 "/O=mpssl/CN=mpssl client ec" ca client_ext
 cert client_rsa rsa2048 "/O=mpssl/CN=mpssl client rsa" ca client_ext
 cert client_unknownca ec256 "/O=elsewhere/CN=mpssl client unknown" unknown_ca client_ext
 
+cert pathlen_only ec256 "/O=mpssl/CN=pathlen-only.example" ca pathlen_only_ext
+cert forged_server ec256 "/O=impostor/CN=example.com" pathlen_only forged_server_ext
+cert forged_client ec256 "/O=impostor/CN=mpssl client ec" pathlen_only client_ext
+MD=sha224 cert inter_sha224 ec256 "/O=mpssl/CN=mpssl SHA-224 intermediate CA" ca inter_ext
+cert server_sha224 ec256 "/O=mpssl/CN=localhost" inter_sha224 server_ext
+cert server_rsa1024 rsa1024 "/O=mpssl/CN=localhost" ca server_ext
+cert inter_p521 ec521 "/O=mpssl/CN=mpssl P-521 intermediate CA" ca inter_ext
+cert server_p521 ec256 "/O=mpssl/CN=localhost" inter_p521 server_ext
+
 cat server_chain.crt.pem inter_ca.crt.pem > server_chain.chain.pem
+for leaf in forged_server:pathlen_only forged_client:pathlen_only server_sha224:inter_sha224 \
+    server_p521:inter_p521; do
+    cat "${leaf%:*}.crt.pem" "${leaf#*:}.crt.pem" > "${leaf%:*}.chain.pem"
+done
 cat server_chain.crt.der inter_ca.crt.der > server_chain.chain.der
 cat unknown_ca.crt.pem ca.crt.pem > cas.pem
 cat unknown_ca.crt.der ca.crt.der > cas.der

@@ -106,6 +106,9 @@ SUITES = [
     Suite("records", "multi", "tests/records", ("*.py",), (MP_CPYTHON,)),
     # Hostile and broken peers scripted in CPython on raw sockets, against our client and server.
     Suite("hostile", "multi", "tests/hostile", ("*.py",), (MP_CPYTHON,)),
+    # The TLS engine: the Mbed TLS 3.6.7 fixes our configuration can reach and the alerts the
+    # RFCs require, against openssl peers and peers scripted in CPython (tests/engine/README.md).
+    Suite("engine", "multi", "tests/engine", ("*.py",), (("micropython",), MP_CPYTHON)),
     # MicroPython's own ssl/tls tests and tests/asyncio_tls: tools/upstream_suite.py chooses the
     # tests (its tests()) and how each runs (net_inet ones are listed as skipped: no internet).
     Suite("upstream", "upstream", UPSTREAM_TESTS, ()),
@@ -141,6 +144,13 @@ S_SERVERS = {
     "UNKNOWNCA": "@server_unknownca",
     "CLIENTAUTH12": "-tls1_2 @server_ec -Verify 1 -verify_return_error -CAfile CERTS/ca.crt.pem",
     "CLIENTAUTH13": "-tls1_3 @server_ec -Verify 1 -verify_return_error -CAfile CERTS/ca.crt.pem",
+    # tests/engine: an example.com chain through an end-entity certificate (CVE-2026-49300);
+    # chains outside our signature algorithms (OpenSSL needs security level 0 for RSA-1024).
+    "FORGED13": "-tls1_3 @forged_server -cert_chain CERTS/pathlen_only.crt.pem",
+    "FORGED12": "-tls1_2 @forged_server -cert_chain CERTS/pathlen_only.crt.pem",
+    "SHA224_CHAIN": "-tls1_3 @server_sha224 -cert_chain CERTS/inter_sha224.crt.pem",
+    "RSA1024": "-tls1_2 @server_rsa1024 -cipher ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0",
+    "P521_CHAIN": "-tls1_3 @server_p521 -cert_chain CERTS/inter_p521.crt.pem",
 }
 
 
@@ -171,6 +181,8 @@ S_CLIENTS = {
     "tls13_cert_ec": "-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256 @client_ec",
     "tls12_cert_rsa": "-tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384 @client_rsa",
     "tls13_cert_unknownca": "-tls1_3 @client_unknownca",
+    "tls13_cert_forged": "-tls1_3 @forged_client -cert_chain CERTS/pathlen_only.crt.pem",
+    "tls12_cert_forged": "-tls1_2 @forged_client -cert_chain CERTS/pathlen_only.crt.pem",
 }
 S_CLIENT_COMMON = (
     "-servername localhost -verify_hostname localhost -CAfile CERTS/ca.crt.pem"

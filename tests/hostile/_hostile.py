@@ -64,6 +64,18 @@ def read_some(sock, timeout=5):
     return data
 
 
+def peer_listener(multitest, port):
+    # A multitest's CPython instance: a socket listening on port on loopback, announced to the
+    # other instances with the broadcast "listening".
+    lsock = socket.socket()
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(("127.0.0.1", port))
+    lsock.listen(4)
+    multitest.next()
+    multitest.broadcast("listening")
+    return lsock
+
+
 def alert_of(data):
     # The description byte of the first plaintext alert record in data, or None.
     while len(data) >= 5:
@@ -90,6 +102,9 @@ def recv_record(sock, timeout=5):
 MORE_TLS_ERRORS = {
     -0x6E80: "SSL_BAD_PROTOCOL_VERSION",
     -0x2180: "X509_INVALID_FORMAT",
+    -0x7180: "SSL_INVALID_MAC",
+    -0x3A00: "PK_UNKNOWN_NAMED_CURVE",
+    -0x2562: "X509_INVALID_EXTENSIONS + ASN1_UNEXPECTED_TAG",
 }
 
 

@@ -46,7 +46,7 @@ def instance0():
 
 def instance1():
     import ssl as cssl
-    from _hostile import alert_of, certificate, read_some, record, recv_record, server_hello
+    from _hostile import alert_of, certificate, peer_listener, read_some, record, recv_record, server_hello
 
     def der(name):
         with open(path(name), "rb") as f:
@@ -72,12 +72,7 @@ def instance1():
     good = cssl.SSLContext(cssl.PROTOCOL_TLS_SERVER)
     good.load_cert_chain(path("server_ec.crt.pem"), path("server_ec.key.pem"))
 
-    lsock = socket.socket()
-    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsock.bind(("127.0.0.1", PORT))
-    lsock.listen(4)
-    multitest.next()
-    multitest.broadcast("listening")
+    lsock = peer_listener(multitest, PORT)
     for case in CASES:
         conn, _ = lsock.accept()
         try:
