@@ -24,6 +24,7 @@ What a test sees (environment):
 
 import argparse
 import base64
+import concurrent.futures
 import ctypes
 import difflib
 import fnmatch
@@ -632,19 +633,23 @@ def build_native(test, library):
 
 def run_native(suite, files, env, wrapper=()):
     """tests/native/*.c: C programs that check Mbed TLS internals we patched, built by
-    build_native, then run (under `wrapper`, if any): exit status 0 passes."""
+    build_native, then run (under `wrapper`, if any): exit status 0 passes. As many at once as
+    there are CPUs; reported in order."""
     library = native_objects()
     if not library:
         return [], 1, "no Mbed TLS objects under build/unix: run make first"
-    results = []
-    for test in files:
+
+    def one(test):
         exe, complaint = build_native(test, library)
         if not exe:
-            report(Result(test, "FAIL", complaint), results)
-            continue
+            return Result(test, "FAIL", complaint)
         run = subprocess.run(list(wrapper) + [exe], capture_output=True, text=True, timeout=600, env=env)
-        status = "pass" if run.returncode == 0 else "FAIL"
-        report(Result(test, status, (run.stdout + run.stderr)[-6000:]), results)
+        return Result(test, "pass" if run.returncode == 0 else "FAIL", (run.stdout + run.stderr)[-6000:])
+
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        for result in pool.map(one, files):
+            report(result, results)
     return results, 0, ""
 
 
@@ -672,24 +677,28 @@ def run_wycheproof(suite, files, env):
     if not os.path.isdir(WYCHEPROOF):
         return [], 1, "no Wycheproof vectors in %s: run make (it fetches them)" % WYCHEPROOF
     exe, complaint = build_native(os.path.join(suite.dir, "wycheproof.c"), library)
-    results = []
-    for test in files:
+    known = os.path.join(ROOT, suite.dir, "known-deviations.txt")
+
+    def one(test):
         if not exe:
-            report(Result(test, "FAIL", complaint), results)
-            continue
+            return Result(test, "FAIL", complaint), ""
         name = os.path.basename(test)
         convert = subprocess.run(
             [sys.executable, os.path.join(ROOT, suite.dir, "convert.py"), os.path.join(WYCHEPROOF, name)],
             capture_output=True, text=True)
         if convert.returncode != 0:
-            report(Result(test, "FAIL", convert.stderr[-3000:]), results)
-            continue
-        known = os.path.join(ROOT, suite.dir, "known-deviations.txt")
+            return Result(test, "FAIL", convert.stderr[-3000:]), ""
         run = subprocess.run([exe, name, known], input=convert.stdout, capture_output=True,
                              text=True, timeout=600, env=env)
-        print(run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "", flush=True)
         status = "pass" if run.returncode == 0 else "FAIL"
-        report(Result(test, status, (run.stdout + run.stderr)[-6000:]), results)
+        lines = run.stdout.strip().splitlines()
+        return Result(test, status, (run.stdout + run.stderr)[-6000:]), lines[-1] if lines else ""
+
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        for result, count in pool.map(one, files):
+            print(count, flush=True)  # the file's count of vectors run
+            report(result, results)
     return results, 0, ""
 
 

@@ -28,7 +28,8 @@ static unsigned cf_failures;
 // Outside valgrind nothing would be checked: refuse to pass there.
 static void cf_require_valgrind(void) {
     if (!RUNNING_ON_VALGRIND) {
-        printf("not under valgrind: run me as valgrind --error-exitcode=1 %s\n", "...");
+        printf("not under valgrind, so nothing would be checked: run me as "
+               "valgrind --error-exitcode=1 --track-origins=yes PROGRAM (tools/run-tests.py does)\n");
         exit(2);
     }
 }
