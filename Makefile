@@ -95,7 +95,7 @@ WYCHEPROOF := $(DEPS)/wycheproof/.debian-version
 test-data: $(WYCHEPROOF)
 	@tools/ensure-packages.sh valgrind
 
-$(WYCHEPROOF): $(DEPS)/.fetched
+$(WYCHEPROOF): | $(DEPS)/.fetched
 	tools/fetch-sources.sh $(DEPS) wycheproof
 
 # Says whether Debian offers a Mbed TLS 3.6 release newer than the one pinned in
