@@ -105,11 +105,12 @@ newest_version() {
         | awk '/^Version:/ { print $2 }' | sort -V | tail -n 1
 }
 
-# fetch PKG PIN NAME SUITE...: the newest version matching PIN from the first SUITE that has
-# one; downloaded (apt verifies it), unpacked into DEST/NAME with Debian's patches applied.
-fetch() {
-    local pkg=$1 pin=$2 name=$3 suite ver="" from=""
-    shift 3
+# pick PKG PIN SUITE...: sets the caller's ver and from to the newest version of PKG that
+# matches PIN in the first SUITE that has one, and that suite.
+pick() {
+    local pkg=$1 pin=$2 suite
+    shift 2
+    ver="" from=""
     for suite in "$@"; do
         update_suite "$suite"
         ver=$(newest_version "$suite" "$pkg")
@@ -120,6 +121,14 @@ fetch() {
         echo "fetch-sources: $suite serves $pkg ${ver:-(none)}, not $pin"
     done
     [ -n "$from" ] || die "no suite of [$*] serves $pkg $pin"
+}
+
+# fetch PKG PIN NAME SUITE...: the newest version matching PIN from the first SUITE that has
+# one; downloaded (apt verifies it), unpacked into DEST/NAME with Debian's patches applied.
+fetch() {
+    local pkg=$1 pin=$2 name=$3 ver from
+    shift 3
+    pick "$pkg" "$pin" "$@"
     if [ -f "$dest/$name/.debian-version" ] && [ "$(cat "$dest/$name/.debian-version")" = "$ver" ]; then
         echo "fetch-sources: $pkg $ver (Debian $from, $(cat "$dest/$name/.dsc-sha256")) already unpacked in $dest/$name"
         return
@@ -146,18 +155,9 @@ fetch() {
 # downloads against the signed Sources index; so that a missing .dsc costs nothing, the tarball
 # is checked again here against that index's SHA256 before tar sees it.
 fetch_vectors() {
-    local pkg=$1 pin=$2 name=$3 suite ver="" from=""
+    local pkg=$1 pin=$2 name=$3 ver from
     shift 3
-    for suite in "$@"; do
-        update_suite "$suite"
-        ver=$(newest_version "$suite" "$pkg")
-        # shellcheck disable=SC2254
-        case "$ver" in
-            $pin) from=$suite; break ;;
-        esac
-        echo "fetch-sources: $suite serves $pkg ${ver:-(none)}, not $pin"
-    done
-    [ -n "$from" ] || die "no suite of [$*] serves $pkg $pin"
+    pick "$pkg" "$pin" "$@"
     if [ -f "$dest/$name/.debian-version" ] && [ "$(cat "$dest/$name/.debian-version")" = "$ver" ]; then
         echo "fetch-sources: $pkg $ver (Debian $from) already unpacked in $dest/$name"
         return
@@ -167,7 +167,7 @@ fetch_vectors() {
     sum=$(apt-cache "${apt_opts[@]}" $(suite_opts "$from") showsrc "$pkg" 2>/dev/null \
         | awk -v f="$orig" '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on && $3 == f { print $1; exit }')
     [ -n "$sum" ] || die "the $from Sources index lists no SHA256 for $orig"
-    rm -rf "$work" "$dest/$name"
+    rm -rf "$work" "${dest:?}/${name:?}"
     mkdir -p "$work" "$dest/$name"
     # shellcheck disable=SC2046
     (cd "$work" && apt-get "${apt_opts[@]}" $(suite_opts "$from") -q source --download-only "$pkg=$ver") \
