@@ -34,9 +34,9 @@ UNIX_MAKE_ARGS := \
 	MPSSL_TESTING=1 \
 	COPT="-O2 -DNDEBUG"
 
-.PHONY: all deps demo test clean check-mbedtls-release
+.PHONY: all deps demo test test-data clean check-mbedtls-release
 
-all: build/micropython
+all: build/micropython test-data
 
 # What the build, the demo and the tests need from Debian.
 BUILD_PACKAGES := build-essential dpkg-dev patch python3 openssl iproute2 util-linux
@@ -86,8 +86,17 @@ build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES)
 demo: build/micropython
 	python3 tools/demo.py
 
-test: build/micropython
+test: build/micropython test-data
 	python3 tools/run-tests.py
+
+# What the constant-flow and wycheproof suites need beyond the build (fetched now: the tests
+# may run without a network): valgrind, and Wycheproof's vectors from Debian's source package.
+WYCHEPROOF := $(DEPS)/wycheproof/.debian-version
+test-data: $(WYCHEPROOF)
+	@tools/ensure-packages.sh valgrind
+
+$(WYCHEPROOF): | $(DEPS)/.fetched
+	tools/fetch-sources.sh $(DEPS) wycheproof
 
 # Says whether Debian offers a Mbed TLS 3.6 release newer than the one pinned in
 # tools/fetch-sources.sh (exit status 3 if it does).

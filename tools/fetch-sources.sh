@@ -2,10 +2,11 @@
 # Fetch MicroPython and Mbed TLS from Debian's source packages, through a private apt
 # configuration so the system's apt state is untouched.
 #
-# usage: tools/fetch-sources.sh DEST [micropython|mbedtls|micropython-1.26|check-mbedtls]
+# usage: tools/fetch-sources.sh DEST [micropython|mbedtls|micropython-1.26|wycheproof|check-mbedtls]
 #   DEST/micropython       MicroPython 1.25.0 (trixie), Debian's patches applied
 #   DEST/micropython-1.26  MicroPython 1.26.1 (testing), for the second CI build
 #   DEST/mbedtls           Mbed TLS 3.6.7 (testing: trixie still has 3.6.6)
+#   DEST/wycheproof        Project Wycheproof's test vectors (testing), for tests/wycheproof
 #   check-mbedtls          report whether Debian offers a 3.6 release newer than the pin
 # Without a second argument: micropython and mbedtls.
 #
@@ -24,8 +25,9 @@ set -euo pipefail
 MICROPY_PIN='1.25.0+ds-*'   # trixie
 MICROPY_NEXT_PIN='1.26.1+ds-*'   # testing
 MBEDTLS_PIN='3.6.7-*'      # testing; unstable as a fallback once testing moves on
+WYCHEPROOF_PIN='0.0~git20260625.ee7b4f7-*'   # testing, unstable
 
-dest=$(realpath -m "${1:?usage: $0 DEST [micropython|mbedtls|micropython-1.26|check-mbedtls]}")
+dest=$(realpath -m "${1:?usage: $0 DEST [micropython|mbedtls|micropython-1.26|wycheproof|check-mbedtls]}")
 what=${2:-default}
 apt_dir="$dest/apt"
 mkdir -p "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/parts"
@@ -103,11 +105,12 @@ newest_version() {
         | awk '/^Version:/ { print $2 }' | sort -V | tail -n 1
 }
 
-# fetch PKG PIN NAME SUITE...: the newest version matching PIN from the first SUITE that has
-# one; downloaded (apt verifies it), unpacked into DEST/NAME with Debian's patches applied.
-fetch() {
-    local pkg=$1 pin=$2 name=$3 suite ver="" from=""
-    shift 3
+# pick PKG PIN SUITE...: sets the caller's ver and from to the newest version of PKG that
+# matches PIN in the first SUITE that has one, and that suite.
+pick() {
+    local pkg=$1 pin=$2 suite
+    shift 2
+    ver="" from=""
     for suite in "$@"; do
         update_suite "$suite"
         ver=$(newest_version "$suite" "$pkg")
@@ -118,6 +121,14 @@ fetch() {
         echo "fetch-sources: $suite serves $pkg ${ver:-(none)}, not $pin"
     done
     [ -n "$from" ] || die "no suite of [$*] serves $pkg $pin"
+}
+
+# fetch PKG PIN NAME SUITE...: the newest version matching PIN from the first SUITE that has
+# one; downloaded (apt verifies it), unpacked into DEST/NAME with Debian's patches applied.
+fetch() {
+    local pkg=$1 pin=$2 name=$3 ver from
+    shift 3
+    pick "$pkg" "$pin" "$@"
     if [ -f "$dest/$name/.debian-version" ] && [ "$(cat "$dest/$name/.debian-version")" = "$ver" ]; then
         echo "fetch-sources: $pkg $ver (Debian $from, $(cat "$dest/$name/.dsc-sha256")) already unpacked in $dest/$name"
         return
@@ -135,6 +146,38 @@ fetch() {
     echo "$ver" > "$dest/$name/.debian-version"
     (cd "$work" && sha256sum ./*.dsc | awk '{ sub("^./", "", $2); print "sha256 " $1 " " $2 }') > "$dest/$name/.dsc-sha256"
     echo "fetch-sources: $pkg $ver (Debian $from, $(cat "$dest/$name/.dsc-sha256"), verified by apt)"
+    rm -rf "$work" "$work.log"
+}
+
+# fetch_vectors PKG PIN NAME SUITE...: the upstream tarball of a source package of test data,
+# unpacked into DEST/NAME (only its testvectors_v1 folder): for Wycheproof, whose .dsc the
+# mirrors here have been seen to lack (404) while its tarballs are there. apt checks each file it
+# downloads against the signed Sources index; so that a missing .dsc costs nothing, the tarball
+# is checked again here against that index's SHA256 before tar sees it.
+fetch_vectors() {
+    local pkg=$1 pin=$2 name=$3 ver from
+    shift 3
+    pick "$pkg" "$pin" "$@"
+    if [ -f "$dest/$name/.debian-version" ] && [ "$(cat "$dest/$name/.debian-version")" = "$ver" ]; then
+        echo "fetch-sources: $pkg $ver (Debian $from) already unpacked in $dest/$name"
+        return
+    fi
+    local work="$dest/dl-$pkg" orig="${pkg}_${ver%-*}.orig.tar.gz" sum
+    # shellcheck disable=SC2046
+    sum=$(apt-cache "${apt_opts[@]}" $(suite_opts "$from") showsrc "$pkg" 2>/dev/null \
+        | awk -v f="$orig" '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on && $3 == f { print $1; exit }')
+    [ -n "$sum" ] || die "the $from Sources index lists no SHA256 for $orig"
+    rm -rf "$work" "${dest:?}/${name:?}"
+    mkdir -p "$work" "$dest/$name"
+    # shellcheck disable=SC2046
+    (cd "$work" && apt-get "${apt_opts[@]}" $(suite_opts "$from") -q source --download-only "$pkg=$ver") \
+        >"$work.log" 2>&1 || true
+    [ -f "$work/$orig" ] || { cat "$work.log" >&2; die "could not download $orig"; }
+    echo "$sum  $work/$orig" | sha256sum -c --quiet - || die "$orig does not match the signed index's SHA256"
+    tar -xzf "$work/$orig" -C "$dest/$name" --strip-components=1 --wildcards '*/testvectors_v1/*' \
+        || die "could not unpack $orig"
+    echo "$ver" > "$dest/$name/.debian-version"
+    echo "fetch-sources: $pkg $ver (Debian $from, $orig sha256 $sum, as the signed index lists it)"
     rm -rf "$work" "$work.log"
 }
 
@@ -164,6 +207,7 @@ case "$what" in
     micropython) fetch micropython "$MICROPY_PIN" micropython trixie ;;
     micropython-1.26) fetch micropython "$MICROPY_NEXT_PIN" micropython-1.26 testing unstable ;;
     mbedtls) fetch mbedtls "$MBEDTLS_PIN" mbedtls testing unstable ;;
+    wycheproof) fetch_vectors wycheproof "$WYCHEPROOF_PIN" wycheproof testing unstable ;;
     check-mbedtls) check_mbedtls ;;
     *) die "unknown source '$what'" ;;
 esac

@@ -24,6 +24,7 @@ What a test sees (environment):
 
 import argparse
 import base64
+import concurrent.futures
 import ctypes
 import difflib
 import fnmatch
@@ -69,7 +70,9 @@ class Suite(NamedTuple):
     name: str
     # "single": upstream run-tests.py; "multi": upstream run-multitests.py; "upstream":
     # tools/upstream_suite.py; "qemu": make test-qemu (ports/qemu/qemu.mk) on the emulated board;
-    # "native": C programs compiled against the unix build's Mbed TLS (run_native)
+    # "native": C programs compiled against the unix build's Mbed TLS (run_native);
+    # "constant-flow": the same under valgrind (run_constant_flow); "wycheproof": Wycheproof
+    # vector files through tests/wycheproof's driver (run_wycheproof)
     runner: str
     dir: str
     patterns: tuple  # file globs inside dir; names starting with "_" are helpers, never tests
@@ -97,6 +100,12 @@ SUITES = [
     Suite("dtls-openssl", "multi", "tests/dtls", ("openssl_*.py",), (CPYTHON_MP,)),
     # Our Mbed TLS patches' arithmetic against Mbed TLS's own general code.
     Suite("native", "native", "tests/native", ("*.c",)),
+    # Our patched primitives under valgrind's memcheck, their secrets marked undefined: no
+    # branch or address may depend on them (tests/constant-flow/_cf.h).
+    Suite("constant-flow", "constant-flow", "tests/constant-flow", ("*.c",)),
+    # Project Wycheproof's vectors against our Mbed TLS build: one test per vector file that
+    # tests/wycheproof/files.txt lists, each named tests/wycheproof/FILE.json.
+    Suite("wycheproof", "wycheproof", "tests/wycheproof", ("files.txt",)),
     # Allocation failure at every step (tests/reliability/reliability.mk has the longer runs).
     Suite("reliability", "single", "tests/reliability", ("*.py",)),
     # Python code around an SSLSocket (callbacks, streams written in Python, names, numbers,
@@ -430,6 +439,8 @@ def suite_files(suite, only):
         return upstream_suite.tests(only)
     base = os.path.join(ROOT, suite.dir)
     files = sorted({f for p in suite.patterns for f in glob.glob(os.path.join(base, p))})
+    if suite.runner == "wycheproof":  # a list of vector files, each a test
+        files = [os.path.join(base, name) for f in files for name in open(f).read().split()]
     files = [f for f in files if not os.path.basename(f).startswith("_")]
     if only:
         files = [f for f in files if fnmatch.fnmatch(os.path.relpath(f, ROOT), "*%s*" % only)]
@@ -602,41 +613,113 @@ def run_qemu(suite, files, env):
     return add_failure_diffs(results, result_dir, test_file), rc, tail
 
 
-def run_native(suite, files, env):
-    """tests/native/*.c: C programs that check Mbed TLS internals we patched. Each is compiled
-    with our Mbed TLS configuration against the unix build's Mbed TLS objects, less those of the
-    library files it includes itself (to reach their static functions), then run: exit status 0
-    passes. The link drops what the test does not reach (the objects have a section a function),
-    so the platform functions our module provides to Mbed TLS (gmtime_r) are not needed."""
-    mbedtls = os.path.abspath(os.environ.get("MBEDTLS_SRC", os.path.join(BUILD, "deps", "mbedtls")))
+def native_objects():
+    """The unix build's Mbed TLS objects, or None before make."""
     objects = glob.glob(os.path.join(BUILD, "unix", "**", "library", "ssl_tls.o"), recursive=True)
-    if not objects:
+    return glob.glob(os.path.join(os.path.dirname(objects[0]), "*.o")) if objects else None
+
+
+def build_native(test, library):
+    """Compile the C program `test` (a path under ROOT) with our Mbed TLS configuration against
+    the unix build's Mbed TLS objects `library`, less those of the library files it includes
+    itself (to reach their static functions), with the flags of its "// cflags:" line if any (those
+    mpssl/micropython.mk gives the library files it includes). The link drops what the program does not reach
+    (the objects have a section a function), so the platform functions our module provides to
+    Mbed TLS (gmtime_r) are not needed. Returns the executable, or None and the compiler's
+    complaint."""
+    mbedtls = os.path.abspath(os.environ.get("MBEDTLS_SRC", os.path.join(BUILD, "deps", "mbedtls")))
+    with open(os.path.join(ROOT, test)) as f:
+        source = f.read()
+    included = set(re.findall(r'^#include "(\w+)\.c"', source, re.M))
+    cflags = [f for line in re.findall(r"^// cflags: (.*)$", source, re.M) for f in line.split()]
+    out_dir = os.path.join(RUN, os.path.basename(os.path.dirname(test)))
+    os.makedirs(out_dir, exist_ok=True)
+    exe = os.path.join(out_dir, os.path.basename(test)[:-2])
+    build = subprocess.run(
+        ["cc", "-O2", "-g", "-Wl,--gc-sections"] + cflags + ["-o", exe, os.path.join(ROOT, test),
+         "-I" + os.path.join(mbedtls, "include"), "-I" + os.path.join(mbedtls, "library"),
+         "-I" + os.path.join(ROOT, "mpssl"), "-DMBEDTLS_CONFIG_FILE=\"mbedtls_config_mpssl.h\""]
+        + [o for o in library if os.path.basename(o)[:-2] not in included],
+        capture_output=True, text=True)
+    if build.returncode != 0:
+        return None, "does not compile:\n" + build.stderr[-3000:]
+    return exe, ""
+
+
+def run_native(suite, files, env, wrapper=()):
+    """tests/native/*.c: C programs that check Mbed TLS internals we patched, built by
+    build_native, then run (under `wrapper`, if any): exit status 0 passes. As many at once as
+    there are CPUs; reported in order."""
+    library = native_objects()
+    if not library:
         return [], 1, "no Mbed TLS objects under build/unix: run make first"
-    library = glob.glob(os.path.join(os.path.dirname(objects[0]), "*.o"))
-    os.makedirs(os.path.join(RUN, "native"), exist_ok=True)
+
+    def one(test):
+        exe, complaint = build_native(test, library)
+        if not exe:
+            return Result(test, "FAIL", complaint)
+        run = subprocess.run(list(wrapper) + [exe], capture_output=True, text=True, timeout=600, env=env)
+        return Result(test, "pass" if run.returncode == 0 else "FAIL", (run.stdout + run.stderr)[-6000:])
+
     results = []
-    for test in files:
-        with open(os.path.join(ROOT, test)) as f:
-            included = set(re.findall(r'^#include "(\w+)\.c"', f.read(), re.M))
-        exe = os.path.join(RUN, "native", os.path.basename(test)[:-2])
-        build = subprocess.run(
-            ["cc", "-O2", "-Wl,--gc-sections", "-o", exe, os.path.join(ROOT, test),
-             "-I" + os.path.join(mbedtls, "include"), "-I" + os.path.join(mbedtls, "library"),
-             "-I" + os.path.join(ROOT, "mpssl"), "-DMBEDTLS_CONFIG_FILE=\"mbedtls_config_mpssl.h\""]
-            + [o for o in library if os.path.basename(o)[:-2] not in included],
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        for result in pool.map(one, files):
+            report(result, results)
+    return results, 0, ""
+
+
+def run_constant_flow(suite, files, env):
+    """tests/constant-flow/*.c: native programs that mark secrets undefined for valgrind's
+    memcheck (tests/constant-flow/_cf.h), run under it: a branch or an address that depends on
+    a secret is an error, and an error fails the test."""
+    if not shutil.which("valgrind"):
+        return [], 1, "valgrind is missing: run make (it installs it) or apt-get install valgrind"
+    wrapper = ("valgrind", "-q", "--error-exitcode=1", "--track-origins=yes")
+    return run_native(suite, files, env, wrapper)
+
+
+WYCHEPROOF = os.path.join(BUILD, "deps", "wycheproof", "testvectors_v1")
+
+
+def run_wycheproof(suite, files, env):
+    """tests/wycheproof: the driver (wycheproof.c, a native program) checks every vector of each
+    Wycheproof file that files.txt lists, one file a test, against Wycheproof's verdicts less
+    the upstream departures known-deviations.txt lists; convert.py turns the file's JSON into
+    the driver's lines. Each file's count of vectors run is printed."""
+    library = native_objects()
+    if not library:
+        return [], 1, "no Mbed TLS objects under build/unix: run make first"
+    if not os.path.isdir(WYCHEPROOF):
+        return [], 1, "no Wycheproof vectors in %s: run make (it fetches them)" % WYCHEPROOF
+    exe, complaint = build_native(os.path.join(suite.dir, "wycheproof.c"), library)
+    known = os.path.join(ROOT, suite.dir, "known-deviations.txt")
+
+    def one(test):
+        if not exe:
+            return Result(test, "FAIL", complaint), ""
+        name = os.path.basename(test)
+        convert = subprocess.run(
+            [sys.executable, os.path.join(ROOT, suite.dir, "convert.py"), os.path.join(WYCHEPROOF, name)],
             capture_output=True, text=True)
-        if build.returncode != 0:
-            report(Result(test, "FAIL", "does not compile:\n" + build.stderr[-3000:]), results)
-            continue
-        run = subprocess.run([exe], capture_output=True, text=True, timeout=600, env=env)
+        if convert.returncode != 0:
+            return Result(test, "FAIL", convert.stderr[-3000:]), ""
+        run = subprocess.run([exe, name, known], input=convert.stdout, capture_output=True,
+                             text=True, timeout=600, env=env)
         status = "pass" if run.returncode == 0 else "FAIL"
-        report(Result(test, status, (run.stdout + run.stderr)[-3000:]), results)
+        lines = run.stdout.strip().splitlines()
+        return Result(test, status, (run.stdout + run.stderr)[-6000:]), lines[-1] if lines else ""
+
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        for result, count in pool.map(one, files):
+            print(count, flush=True)  # the file's count of vectors run
+            report(result, results)
     return results, 0, ""
 
 
 RUNNERS = {
     "single": run_single, "multi": run_multi, "upstream": run_upstream, "qemu": run_qemu,
-    "native": run_native,
+    "native": run_native, "constant-flow": run_constant_flow, "wycheproof": run_wycheproof,
 }
 
 

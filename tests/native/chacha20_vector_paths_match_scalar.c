@@ -7,7 +7,9 @@
 //    the counter it leaves behind;
 //  - mbedtls_chacha20_update() over streams of 0 to 5000 bytes cut into random chunks (so that
 //    leftover keystream, vector runs and scalar blocks take turns), against the scalar
-//    keystream XORed in.
+//    keystream XORed in;
+//  - counter exhaustion: calls that run into 2^32 are refused exactly where 3.6.7's scalar
+//    code refuses them, after vector batches that end on the last counter value too.
 // It includes library/chacha20.c to reach the static functions, and links the rest of Mbed
 // TLS from the unix build's objects. Exit status 0 when everything matches; it prints which
 // paths it could run.
@@ -39,8 +41,8 @@ static void random_bytes(unsigned char *buf, size_t len) {
     }
 }
 
-// The scalar keystream of `blocks` blocks from the state's counter on, the counter wrapping
-// at 2^32 as mbedtls_chacha20_update() lets it.
+// The scalar keystream of `blocks` blocks from the state's counter on (the counter wraps at
+// 2^32, as each lane of the vector functions' does; mbedtls_chacha20_update() stops there).
 static void scalar_keystream(const uint32_t state[16], size_t blocks, unsigned char *out) {
     uint32_t s[16];
     memcpy(s, state, sizeof(s));
@@ -104,7 +106,9 @@ static void check_update_streams(void) {
     mbedtls_chacha20_context ctx;
 
     for (size_t total = 0; total <= STREAM_MAX; total += 1 + (size_t)(rand() % 97)) {
-        uint32_t counter = (total & 1) ? 0xFFFFFFF0u + (uint32_t)(rand() % 16) : (uint32_t)rand();
+        // Odd lengths end on or near the last counter value (3.6.7 refuses to go past it).
+        uint32_t blocks = (uint32_t)((total + CHACHA20_BLOCK_SIZE_BYTES - 1) / CHACHA20_BLOCK_SIZE_BYTES);
+        uint32_t counter = (total & 1) ? (uint32_t)(0x100000000u - blocks - (uint32_t)(rand() % 3)) : (uint32_t)rand();
         start_random(&ctx, counter);
         random_bytes(input, total);
         scalar_keystream(ctx.state, total / CHACHA20_BLOCK_SIZE_BYTES + 1, keystream);
@@ -127,6 +131,70 @@ static void check_update_streams(void) {
     printf("mbedtls_chacha20_update: streams of 0 to %d bytes in random chunks checked\n", STREAM_MAX);
 }
 
+// Counter exhaustion (CVE-2026-50584): 3.6.7's scalar code lets a context produce the
+// keystream of blocks counter..2^32-1 and no more: a call of mbedtls_chacha20_update() that
+// would need more returns MBEDTLS_ERR_CHACHA20_BAD_INPUT_DATA and changes nothing, so does
+// every later call with data, and a call of 0 bytes always succeeds. This model of it is
+// checked against calls whose sizes take the vector runs (AVX2 and SSE2 batches, among them
+// batches that end on the last counter value), the scalar blocks and the leftover keystream:
+// each call's verdict, each output byte against the scalar keystream (so no keystream is
+// reused after the counter wraps), and the refusal of every call after exhaustion.
+#define EXHAUST_MAX_BLOCKS 48
+
+static void check_exhaustion(void) {
+    static const size_t batch_sizes[] = { 512, 256, 64, 1024, 768, 320 };
+    static unsigned char input[EXHAUST_MAX_BLOCKS * 64 + 2048], got[sizeof(input)];
+    static unsigned char keystream[EXHAUST_MAX_BLOCKS * 64];
+    mbedtls_chacha20_context ctx;
+    unsigned cases = 0, refusals = 0;
+
+    for (size_t blocks = 1; blocks <= EXHAUST_MAX_BLOCKS; blocks++) {
+        for (int pattern = 0; pattern < 12; pattern++) {
+            uint32_t counter = (uint32_t)(0x100000000u - blocks);
+            size_t total = blocks * CHACHA20_BLOCK_SIZE_BYTES, used = 0;
+            start_random(&ctx, counter);
+            scalar_keystream(ctx.state, blocks, keystream);
+            random_bytes(input, sizeof(input));
+            for (int call = 0; call < 8; call++) {
+                size_t size;
+                if (call == 0 && pattern < 6) {
+                    // One batch size at a time, up to the last counter value exactly.
+                    size = total < batch_sizes[pattern] ? total : total - total % batch_sizes[pattern];
+                } else if (pattern % 3 == 0) {
+                    size = total - used;  // exactly what is left
+                } else {
+                    size = (size_t)(rand() % 1100);
+                }
+                int want = (size == 0 || used + size <= total) ? 0 : MBEDTLS_ERR_CHACHA20_BAD_INPUT_DATA;
+                memset(got, 0, size);
+                int ret = mbedtls_chacha20_update(&ctx, size, input, got);
+                cases++;
+                if (ret != want) {
+                    check(0, "exhaustion: verdict of a call", counter, used);
+                    break;
+                }
+                if (ret != 0) {
+                    refusals++;
+                    continue;
+                }
+                for (size_t i = 0; i < size; i++) {
+                    if (got[i] != (unsigned char)(input[i] ^ keystream[used + i])) {
+                        check(0, "exhaustion: keystream", counter, used + i);
+                        break;
+                    }
+                }
+                used += size;
+            }
+            // Exhausted or not, one more byte than is left is refused.
+            int ret = mbedtls_chacha20_update(&ctx, total - used + 1, input, got);
+            check(ret == MBEDTLS_ERR_CHACHA20_BAD_INPUT_DATA, "exhaustion: one byte too many", counter, used);
+            mbedtls_chacha20_free(&ctx);
+        }
+    }
+    printf("counter exhaustion: %u calls from counters 2^32-%d..2^32-1, %u refused as 3.6.7 refuses them\n",
+           cases, EXHAUST_MAX_BLOCKS, refusals);
+}
+
 int main(void) {
     srand(20261205);
     check_path("SSE2", chacha20_sse2_4blocks, 4);
@@ -141,6 +209,7 @@ int main(void) {
         printf("AVX-512: this CPU has none, not checked\n");
     }
     check_update_streams();
+    check_exhaustion();
     printf("%u mismatches\n", failures);
     return failures != 0;
 }
