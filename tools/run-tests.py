@@ -225,7 +225,10 @@ def openssl_args(options):
 
 def build_go_server():
     # Go is a Debian package (golang-go); the build is offline, its cache under build/, and its
-    # binary written whole for a concurrent run that starts it.
+    # binary written whole for a concurrent run that starts it; rebuilt when main.go changed.
+    source = os.path.join(GO_SERVER_SRC, "main.go")
+    if os.path.exists(GO_SERVER) and os.path.getmtime(GO_SERVER) > os.path.getmtime(source):
+        return
     subprocess.run([os.path.join(ROOT, "tools", "ensure-packages.sh"), "golang-go"], check=True)
     env = dict(os.environ, GOCACHE=os.path.join(BUILD, "go-cache"), GOPROXY="off")
     env.update(GO111MODULE="off", GOFLAGS="")
