@@ -6,8 +6,8 @@ Environment: MPSSL_MICROPYTHON overrides the binary under test (default build/mi
 MPSSL_UPSTREAM_TESTS MicroPython's tests directory (default build/deps/micropython/tests).
 
 The test command. It creates the test certificates (tools/make-certs.sh), starts the peers the
-tests talk to on loopback (openssl s_server instances, raw-socket misbehaving peers, and an
-on-demand openssl s_client service), runs the suites in SUITES one after another with
+tests talk to on loopback (openssl s_server instances, a Go TLS server, raw-socket misbehaving
+peers, and an on-demand openssl s_client service), runs the suites in SUITES one after another with
 MicroPython's own test runners, stops every peer, prints each failure's diff and ends with the
 line "N passed, N failed". The upstream suite binds the fixed port 8000 (MicroPython's multi_net
 tests): do not run two of these at once in one network namespace (.ci/run gives the tests one
@@ -17,7 +17,7 @@ scratch; the cross toolchain and qemu are Debian packages it installs when missi
 What a test sees (environment):
   MPSSL_CERTS            directory of certificates and keys (see tools/make-certs.sh), plus
                          NAME.peercert: CPython's getpeercert() dict of NAME.crt.pem (a literal)
-  MPSSL_PORT_<PEER>      port on 127.0.0.1 of each peer in S_SERVERS and RAW_PEERS
+  MPSSL_PORT_<PEER>      port on 127.0.0.1 of each peer in S_SERVERS, GO_SERVERS and RAW_PEERS
   MPSSL_PORT_BASE        first port a test may try to listen on (tests/ssl/_common.py:listen)
   MPSSL_RUN              request directory of the s_client service (see SClientService)
 """
@@ -163,6 +163,16 @@ S_SERVERS = {
 }
 
 
+# MPSSL_PORT_<NAME>: tests/ssl/_ignores_mfl_server (Go's crypto/tls, which ignores a client's
+# max_fragment_length request and sends full-size records) with these options.
+GO_SERVERS = {
+    "IGNORES_MFL12": "-tls 1.2 @server_ec",
+    "IGNORES_MFL13": "-tls 1.3 @server_ec",
+}
+GO_SERVER_SRC = os.path.join(ROOT, "tests", "ssl", "_ignores_mfl_server")
+GO_SERVER = os.path.join(BUILD, "peers", "ignores-mfl-server")
+
+
 class _GarbagePeer(socketserver.BaseRequestHandler):
     # Reads the ClientHello and answers with bytes that are not a TLS record.
     def handle(self):
@@ -220,6 +230,20 @@ def openssl_args(options):
         else:
             args.append(word)
     return args
+
+
+def build_go_server():
+    # Go is a Debian package (golang-go); the build is offline, its cache under build/, and its
+    # binary written whole for a concurrent run that starts it; rebuilt when main.go changed.
+    source = os.path.join(GO_SERVER_SRC, "main.go")
+    if os.path.exists(GO_SERVER) and os.path.getmtime(GO_SERVER) > os.path.getmtime(source):
+        return
+    subprocess.run([os.path.join(ROOT, "tools", "ensure-packages.sh"), "golang-go"], check=True)
+    env = dict(os.environ, GOCACHE=os.path.join(BUILD, "go-cache"), GOPROXY="off")
+    env.update(GO111MODULE="off", GOFLAGS="")
+    tmp = GO_SERVER + ".%d" % os.getpid()
+    subprocess.run(["go", "build", "-o", tmp, "."], cwd=GO_SERVER_SRC, env=env, check=True)
+    os.replace(tmp, GO_SERVER)
 
 
 def die_with_parent():
@@ -381,6 +405,12 @@ class Peers:
             with open(logs[name], "wb") as log:
                 proc = spawn(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             self.procs.append((name, proc))
+        for name, options in GO_SERVERS.items():
+            logs[name] = os.path.join(RUN, "go-server-%s.log" % name)
+            args = [GO_SERVER] + openssl_args(options)
+            with open(logs[name], "wb") as log:
+                proc = spawn(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            self.procs.append((name, proc))
         for name, handler in RAW_PEERS.items():
             server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
             server.daemon_threads = True
@@ -411,7 +441,8 @@ class Peers:
 
 
 def wait_for_accept(name, proc, log, deadline):
-    # s_server prints "ACCEPT 127.0.0.1:PORT" once it listens on the port it was given (0: any).
+    # s_server (and the Go server) print "ACCEPT 127.0.0.1:PORT" once they listen on the port
+    # they were given (0: any).
     while time.monotonic() < deadline:
         with open(log) as f:
             m = re.search(r"^ACCEPT 127\.0\.0\.1:(\d+)$", f.read(), re.M)
@@ -421,7 +452,7 @@ def wait_for_accept(name, proc, log, deadline):
             break
         time.sleep(0.02)
     with open(log) as f:
-        raise RuntimeError("s_server %s did not start:\n%s" % (name, f.read()))
+        raise RuntimeError("peer %s did not start:\n%s" % (name, f.read()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -756,6 +787,7 @@ def prepare():
     global RUN
     subprocess.run([os.path.join(ROOT, "tools", "make-certs.sh"), CERTS], check=True)
     write_peercert_expectations()
+    build_go_server()
     runs = os.path.join(BUILD, "test-run")
     os.makedirs(runs, exist_ok=True)
     for old in sorted(glob.glob(os.path.join(runs, "run-*")), key=os.path.getmtime)[:-4]:

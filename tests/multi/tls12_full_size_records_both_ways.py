@@ -2,7 +2,10 @@
 # asked for no max_fragment_length (CPython never does; ours with max_fragment_length = None)
 # sends 40 kB in one write and the server answers with 40 kB in one write. Whichever end
 # shrinks its record buffers after the handshake must not shrink them below what the other
-# end may send. Then the same with our client's default request (CPython ignores it).
+# end may send. Then the same with our client's default request of 4096: both servers here
+# (ours and CPython's OpenSSL) grant it, so the 40 kB go each way in records of at most 4 kB and
+# each end's buffers hold the agreed size. A server that ignores the request is the peer of
+# tests/ssl/client_takes_full_records_from_server_ignoring_max_fragment_length.py.
 import sys
 
 sys.path.append("../ssl")  # run-multitests.py runs tests from this directory
