@@ -35,7 +35,7 @@ UNIX_MAKE_ARGS := \
 	MPSSL_TESTING=1 \
 	COPT="-O2 -DNDEBUG"
 
-.PHONY: all deps demo test test-1.26 clean check-mbedtls-release
+.PHONY: all deps deps-1.26 micropython-1.26 demo test test-1.26 clean check-mbedtls-release
 
 all: build/micropython
 
@@ -107,6 +107,10 @@ build/micropython-1.26: $(MICROPY_126_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCE
 	$(MAKE) -C $(MICROPY_126_SRC)/ports/unix -j$(JOBS) $(filter-out BUILD=%,$(UNIX_MAKE_ARGS)) BUILD=$(ROOT)/build/unix-1.26 \
 		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross-1.26/mpy-cross MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross-1.26/mpy-cross
 	cp build/unix-1.26/micropython $@.tmp && mv -f $@.tmp $@
+
+deps-1.26: $(MICROPY_126_PATCHED) $(MBEDTLS_PATCHED)
+
+micropython-1.26: build/micropython-1.26
 
 test-1.26: build/micropython-1.26
 	MPSSL_MICROPYTHON=$(ROOT)/build/micropython-1.26 MPSSL_UPSTREAM_TESTS=$(MICROPY_126_SRC)/tests \

@@ -365,7 +365,8 @@ def run(micropython, only=None, out=None):
         return counts["PASS"], counts["FAIL"], lines
     if not os.path.isdir(overrides_dir()):
         detail = "no expectations for MicroPython %s: add %s (see docs/upstream-differences.md)"
-        report("upstream tests", "FAIL", detail % (micropython_version(), os.path.relpath(overrides_dir(), ROOT)))
+        where = os.path.relpath(overrides_dir(), ROOT)
+        report(where, "FAIL", detail % (micropython_version(), where))
         return counts["PASS"], counts["FAIL"], lines
     subprocess.run([os.path.join(ROOT, "tools", "make-certs.sh"), CERTS], check=True, stdout=subprocess.DEVNULL)
 
