@@ -90,7 +90,9 @@ build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES)
 # test runners and ssl tests (tests/upstream/exp/1.26 holds that version's expectations).
 MICROPY_126_SRC ?= $(DEPS)/micropython-1.26
 MICROPY_126_PATCHED := $(MICROPY_126_SRC)/.mpssl-patched
-MICROPY_126_SUITES ?= ssl multi dtls records hostile reliability upstream
+# Every suite that runs the unix binary; not native (C programs on Mbed TLS alone) nor the qemu
+# ones (firmware built from the 1.25 tree).
+MICROPY_126_SUITES ?= ssl multi multi-cpython dtls dtls-openssl records hostile reliability upstream
 
 $(DEPS)/.fetched-1.26:
 	@tools/ensure-packages.sh $(BUILD_PACKAGES)
