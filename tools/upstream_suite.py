@@ -361,7 +361,8 @@ def run(micropython, only=None, out=None):
             print("\n".join(block), file=out, flush=True)
 
     if not os.path.isdir(UPSTREAM):
-        report("upstream tests", "FAIL", "MicroPython's tests not found at %s: run make" % UPSTREAM)
+        # One word for a name: tools/run-tests.py reads "FAIL <name>" lines.
+        report(os.path.relpath(UPSTREAM, ROOT), "FAIL", "MicroPython's tests not found at %s: run make" % UPSTREAM)
         return counts["PASS"], counts["FAIL"], lines
     if not os.path.isdir(overrides_dir()):
         detail = "no expectations for MicroPython %s: add %s (see docs/upstream-differences.md)"
