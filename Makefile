@@ -3,6 +3,7 @@
 #   make          fetch MicroPython and Mbed TLS (first run), build build/micropython
 #   make demo     build, then run the demo (a verified TLS connection on loopback)
 #   make test     build, then run every test
+#   make test-1.26   the same module on MicroPython 1.26.1: build/micropython-1.26 and its suites
 #   make bench    benchmarks against upstream MicroPython and CPython
 #   make check-mbedtls-release   is there a Mbed TLS 3.6 release newer than our pin?
 #                 (BENCH=quick: the short CI variant)
@@ -34,7 +35,7 @@ UNIX_MAKE_ARGS := \
 	MPSSL_TESTING=1 \
 	COPT="-O2 -DNDEBUG"
 
-.PHONY: all deps demo test test-data clean check-mbedtls-release
+.PHONY: all deps deps-1.26 micropython-1.26 demo test test-1.26 test-data clean check-mbedtls-release
 
 all: build/micropython test-data
 
@@ -83,6 +84,40 @@ build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES)
 		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
 	cp $(UNIX_BUILD)/micropython $@.tmp && mv -f $@.tmp $@
 
+# MicroPython 1.26.1 (Debian testing) beside 1.25.0: the same module on the same patched Mbed
+# TLS, built into build/unix-1.26 (make build/micropython-1.26), with patches/micropython
+# applied to that tree too; make test-1.26 runs MICROPY_126_SUITES against it, with 1.26's own
+# test runners and ssl tests (tests/upstream/exp/1.26 holds that version's expectations).
+MICROPY_126_SRC ?= $(DEPS)/micropython-1.26
+MICROPY_126_PATCHED := $(MICROPY_126_SRC)/.mpssl-patched
+# Every suite that runs the unix binary; not native (C programs on Mbed TLS alone) nor the qemu
+# ones (firmware built from the 1.25 tree).
+MICROPY_126_SUITES ?= ssl multi multi-cpython dtls dtls-openssl records hostile reliability upstream
+
+$(DEPS)/.fetched-1.26:
+	@tools/ensure-packages.sh $(BUILD_PACKAGES)
+	@if [ "$(MICROPY_126_SRC)" = "$(DEPS)/micropython-1.26" ]; then tools/fetch-sources.sh $(DEPS) micropython-1.26; fi
+	@test -f $(MICROPY_126_SRC)/py/mpconfig.h || { echo "MicroPython 1.26 source not found at $(MICROPY_126_SRC)"; exit 1; }
+	@mkdir -p $(DEPS) && touch $@
+
+$(MICROPY_126_PATCHED): $(DEPS)/.fetched-1.26 $(MICROPY_PATCHES)
+	$(call apply_patches,$(MICROPY_126_SRC),$(MICROPY_PATCHES))
+
+build/micropython-1.26: $(MICROPY_126_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES)
+	@echo "mpssl: building MicroPython $$(cat $(MICROPY_126_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl"
+	$(MAKE) -C $(MICROPY_126_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross-1.26
+	$(MAKE) -C $(MICROPY_126_SRC)/ports/unix -j$(JOBS) $(filter-out BUILD=%,$(UNIX_MAKE_ARGS)) BUILD=$(ROOT)/build/unix-1.26 \
+		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross-1.26/mpy-cross MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross-1.26/mpy-cross
+	cp build/unix-1.26/micropython $@.tmp && mv -f $@.tmp $@
+
+deps-1.26: $(MICROPY_126_PATCHED) $(MBEDTLS_PATCHED)
+
+micropython-1.26: build/micropython-1.26
+
+test-1.26: build/micropython-1.26
+	MPSSL_MICROPYTHON=$(ROOT)/build/micropython-1.26 MPSSL_UPSTREAM_TESTS=$(MICROPY_126_SRC)/tests \
+		python3 tools/run-tests.py $(addprefix --suite ,$(MICROPY_126_SUITES))
+
 demo: build/micropython
 	python3 tools/demo.py
 
@@ -105,7 +140,8 @@ check-mbedtls-release:
 
 clean:
 	rm -rf $(UNIX_BUILD) build/mpy-cross build/micropython build/reference build/variants \
-		build/micropython-reference build/micropython-libcalloc
+		build/micropython-reference build/micropython-libcalloc \
+		build/unix-1.26 build/mpy-cross-1.26 build/micropython-1.26
 
 include ports/qemu/qemu.mk
 

@@ -3,7 +3,9 @@
 
 usage: python3 tools/run-tests.py [--only PATTERN] [--suite NAME ...] [--list]
 Environment: MPSSL_MICROPYTHON overrides the binary under test (default build/micropython),
-MPSSL_UPSTREAM_TESTS MicroPython's tests directory (default build/deps/micropython/tests).
+MPSSL_UPSTREAM_TESTS MicroPython's tests directory (default build/deps/micropython/tests), whose
+runners run every suite and whose ssl/tls tests the upstream suite runs, with the expectations
+of that MicroPython release (tools/upstream_suite.py). make test-1.26 sets both for 1.26.1.
 
 The test command. It creates the test certificates (tools/make-certs.sh), starts the peers the
 tests talk to on loopback (openssl s_server instances, a Go TLS server, raw-socket misbehaving

@@ -10,9 +10,10 @@ Runs, from the MicroPython source tree (build/deps/micropython/tests, or MPSSL_U
                                       MicroPython's run-multitests.py
 and tests/asyncio_tls/*.py of this repository. net_inet tests need the internet: listed, not run.
 
-Expected output: tests/upstream/exp/<dir>/<name>.py.exp where we deliberately differ from
-upstream (each difference is explained in docs/upstream-differences.md), else upstream's .exp,
-else CPython's output (as run-tests.py does); unittest tests pass when unittest says OK.
+Expected output: tests/upstream/exp/<version>/<dir>/<name>.py.exp where we deliberately differ
+from upstream (<version> is the tree's MicroPython release, e.g. 1.26, since each release brings
+its own tests; each difference is explained in docs/upstream-differences.md), else upstream's
+.exp, else CPython's output (as run-tests.py does); unittest tests pass when unittest says OK.
 No upstream test source lives in this repository: tests run from the source tree, or from
 temporary copies made here at run time.
 
@@ -37,7 +38,7 @@ import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UPSTREAM = os.environ.get("MPSSL_UPSTREAM_TESTS", os.path.join(ROOT, "build", "deps", "micropython", "tests"))
-OVERRIDES = os.path.join(ROOT, "tests", "upstream", "exp")
+EXPECTATIONS = os.path.join(ROOT, "tests", "upstream", "exp")
 LIB = os.path.join(ROOT, "tests", "upstream", "lib")
 ASYNCIO_TLS = os.path.join(ROOT, "tests", "asyncio_tls")
 CERTS = os.environ.get("MPSSL_CERTS", os.path.join(ROOT, "build", "certs"))
@@ -54,9 +55,24 @@ def upstream_files(patterns):
     return sorted(os.path.relpath(f, UPSTREAM) for f in found)
 
 
+def micropython_version():
+    """"MAJOR.MINOR" of the MicroPython tree whose tests UPSTREAM holds, None if there is none."""
+    try:
+        with open(os.path.join(UPSTREAM, os.pardir, "py", "mpconfig.h")) as f:
+            text = f.read()
+    except OSError:
+        return None
+    parts = [re.search(r"^#define MICROPY_VERSION_%s (\d+)$" % p, text, re.M) for p in ("MAJOR", "MINOR")]
+    return ".".join(m.group(1) for m in parts) if all(parts) else None
+
+
+def overrides_dir():
+    return os.path.join(EXPECTATIONS, micropython_version() or "unknown")
+
+
 def expected_path(test):
     """Our expected output for upstream test `test` (e.g. "extmod/ssl_basic.py"), or upstream's."""
-    ours = os.path.join(OVERRIDES, test + ".exp")
+    ours = os.path.join(overrides_dir(), test + ".exp")
     if os.path.exists(ours):
         return ours
     theirs = os.path.join(UPSTREAM, test + ".exp")
@@ -345,7 +361,13 @@ def run(micropython, only=None, out=None):
             print("\n".join(block), file=out, flush=True)
 
     if not os.path.isdir(UPSTREAM):
-        report("upstream tests", "FAIL", "MicroPython's tests not found at %s: run make" % UPSTREAM)
+        # One word for a name: tools/run-tests.py reads "FAIL <name>" lines.
+        report(os.path.relpath(UPSTREAM, ROOT), "FAIL", "MicroPython's tests not found at %s: run make" % UPSTREAM)
+        return counts["PASS"], counts["FAIL"], lines
+    if not os.path.isdir(overrides_dir()):
+        detail = "no expectations for MicroPython %s: add %s (see docs/upstream-differences.md)"
+        where = os.path.relpath(overrides_dir(), ROOT)
+        report(where, "FAIL", detail % (micropython_version(), where))
         return counts["PASS"], counts["FAIL"], lines
     subprocess.run([os.path.join(ROOT, "tools", "make-certs.sh"), CERTS], check=True, stdout=subprocess.DEVNULL)
 
