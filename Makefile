@@ -1,8 +1,12 @@
 # mpssl: MicroPython's ssl module on Mbed TLS.
 #
-#   make          fetch MicroPython and Mbed TLS (first run), build build/micropython
+#   make          fetch MicroPython and Mbed TLS (first run), build build/micropython:
+#                 the product, without test hooks
 #   make demo     build, then run the demo (a verified TLS connection on loopback)
-#   make test     build, then run every test
+#   make test-build  build/micropython-test: the same with MPSSL_TESTING=1 (the
+#                 _mpssl_testing module: in-memory pipes, allocation-failure injection),
+#                 the binary the tests run
+#   make test     build both, then run every test
 #   make bench    benchmarks against upstream MicroPython and CPython
 #   make check-mbedtls-release   is there a Mbed TLS 3.6 release newer than our pin?
 #                 (BENCH=quick: the short CI variant)
@@ -15,14 +19,16 @@ DEPS := $(ROOT)/build/deps
 MICROPY_SRC ?= $(DEPS)/micropython
 MBEDTLS_SRC ?= $(DEPS)/mbedtls
 UNIX_BUILD := $(ROOT)/build/unix
+TEST_BUILD := $(ROOT)/build/unix-test
+MPY_CROSS := $(ROOT)/build/mpy-cross/mpy-cross
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 MPSSL_SOURCES := $(wildcard mpssl/*.c mpssl/*.h mpssl/*.mk)
 
-# The unix port with its own TLS off, our module in its place.
+# The unix port with its own TLS off, our module in its place. Every build of it names its
+# own BUILD directory after these.
 UNIX_MAKE_ARGS := \
 	VARIANT=standard \
-	BUILD=$(UNIX_BUILD) \
 	USER_C_MODULES=$(ROOT) \
 	MBEDTLS_SRC=$(abspath $(MBEDTLS_SRC)) \
 	FROZEN_MANIFEST=$(ROOT)/mpssl/manifest.py \
@@ -31,10 +37,13 @@ UNIX_MAKE_ARGS := \
 	MICROPY_SSL_AXTLS=0 \
 	MICROPY_PY_BTREE=0 \
 	MICROPY_PY_FFI=0 \
-	MPSSL_TESTING=1 \
 	COPT="-O2 -DNDEBUG"
+# The product (build/micropython) and the test build (build/micropython-test): the same but
+# for the test hooks. The sanitizer, fuzz and valgrind builds start from TEST_MAKE_ARGS.
+PRODUCT_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(UNIX_BUILD)
+TEST_MAKE_ARGS := $(UNIX_MAKE_ARGS) MPSSL_TESTING=1
 
-.PHONY: all deps demo test clean check-mbedtls-release
+.PHONY: all deps demo test test-build clean check-mbedtls-release
 
 all: build/micropython
 
@@ -76,17 +85,38 @@ $(MBEDTLS_PATCHED): $(DEPS)/.fetched $(MBEDTLS_PATCHES)
 
 deps: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED)
 
-build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES)
-	@echo "mpssl: building MicroPython $$(cat $(MICROPY_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl on Mbed TLS $$(cat $(MBEDTLS_SRC)/.debian-version 2>/dev/null)"
+# $(call fresh_objects,OBJ_DIR,MAKE_ARGS): the port's Makefile does not rebuild objects when
+# only the flags change, so start OBJ_DIR afresh when MAKE_ARGS differ from the last build's
+# (OBJ_DIR.make-args). Expanded with the recipe, before its commands run.
+fresh_objects = $(if $(and $(findstring x$(2)x,x$(file <$(1).make-args)x),$(findstring \
+	x$(file <$(1).make-args)x,x$(2)x)),,$(shell rm -rf $(1); mkdir -p $(dir $(1)))$(file >$(1).make-args,$(2)))
+
+# $(call build_unix,OBJ_DIR,MAKE_ARGS,BINARY): the unix port with MAKE_ARGS into OBJ_DIR,
+# its binary copied to BINARY. mpy-cross is a prerequisite of its own, so that several of
+# these can run at once (make -j2 all test-build).
+define build_unix
+	@echo "mpssl: building MicroPython $$(cat $(MICROPY_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl on Mbed TLS $$(cat $(MBEDTLS_SRC)/.debian-version 2>/dev/null) into $(3)"$(call fresh_objects,$(1),$(2))
+	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(2) BUILD=$(1) \
+		MICROPY_MPYCROSS=$(MPY_CROSS) MICROPY_MPYCROSS_DEPENDENCY=$(MPY_CROSS)
+	cp $(1)/micropython $(3).tmp && mv -f $(3).tmp $(3)
+endef
+
+$(MPY_CROSS): $(MICROPY_PATCHED)
 	$(MAKE) -C $(MICROPY_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross
-	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(UNIX_MAKE_ARGS) \
-		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
-	cp $(UNIX_BUILD)/micropython $@.tmp && mv -f $@.tmp $@
+
+build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS)
+	$(call build_unix,$(UNIX_BUILD),$(PRODUCT_MAKE_ARGS),$@)
+
+test-build: build/micropython-test
+
+build/micropython-test: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS)
+	$(call build_unix,$(TEST_BUILD),$(TEST_MAKE_ARGS),$@)
 
 demo: build/micropython
 	python3 tools/demo.py
 
-test: build/micropython
+# The tests run build/micropython-test; the product suite checks build/micropython.
+test: build/micropython build/micropython-test
 	python3 tools/run-tests.py
 
 # Says whether Debian offers a Mbed TLS 3.6 release newer than the one pinned in
@@ -95,7 +125,8 @@ check-mbedtls-release:
 	tools/fetch-sources.sh $(DEPS) check-mbedtls
 
 clean:
-	rm -rf $(UNIX_BUILD) build/mpy-cross build/micropython build/reference build/variants \
+	rm -rf $(UNIX_BUILD) $(UNIX_BUILD).make-args $(TEST_BUILD) $(TEST_BUILD).make-args \
+		build/mpy-cross build/micropython build/micropython-test build/reference build/variants \
 		build/micropython-reference build/micropython-libcalloc
 
 include ports/qemu/qemu.mk

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Run mpssl's tests against build/micropython.
+"""Run mpssl's tests against build/micropython-test (make test-build).
 
 usage: python3 tools/run-tests.py [--only PATTERN] [--suite NAME ...] [--list]
-Environment: MPSSL_MICROPYTHON overrides the binary under test (default build/micropython),
-MPSSL_UPSTREAM_TESTS MicroPython's tests directory (default build/deps/micropython/tests).
+Environment: MPSSL_MICROPYTHON overrides the binary under test (default
+build/micropython-test: the product with the _mpssl_testing hooks), MPSSL_PRODUCT the product
+binary the product suite checks (default build/micropython), MPSSL_UPSTREAM_TESTS MicroPython's
+tests directory (default build/deps/micropython/tests).
 
 The test command. It creates the test certificates (tools/make-certs.sh), starts the peers the
 tests talk to on loopback (openssl s_server instances, raw-socket misbehaving peers, and an
@@ -49,8 +51,9 @@ import upstream_suite
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 MICROPYTHON = os.path.abspath(
-    os.environ.get("MPSSL_MICROPYTHON", os.path.join(BUILD, "micropython"))
+    os.environ.get("MPSSL_MICROPYTHON", os.path.join(BUILD, "micropython-test"))
 )
+PRODUCT = os.path.abspath(os.environ.get("MPSSL_PRODUCT", os.path.join(BUILD, "micropython")))
 CERTS = os.path.join(BUILD, "certs")
 # This run's directory (peer logs, s_client requests, failed tests' output), made by prepare()
 # under build/test-run/ so that concurrent runs do not meet; removed when every test passed.
@@ -69,7 +72,8 @@ class Suite(NamedTuple):
     name: str
     # "single": upstream run-tests.py; "multi": upstream run-multitests.py; "upstream":
     # tools/upstream_suite.py; "qemu": make test-qemu (ports/qemu/qemu.mk) on the emulated board;
-    # "native": C programs compiled against the unix build's Mbed TLS (run_native)
+    # "native": C programs compiled against the unix build's Mbed TLS (run_native);
+    # "apifuzz": fuzz/api/apifuzz.py (run_apifuzz)
     runner: str
     dir: str
     patterns: tuple  # file globs inside dir; names starting with "_" are helpers, never tests
@@ -109,6 +113,11 @@ SUITES = [
     # tests/qemu on the emulated Cortex-M3 board, in each firmware profile.
     Suite("qemu-small", "qemu", "tests/qemu", ("*.py",), binary="", profile="small"),
     Suite("qemu-full", "qemu", "tests/qemu", ("*.py",), binary="", profile="full"),
+    # The binary users run (make), not the test build: no test hooks in it.
+    Suite("product", "single", "tests/product", ("*.py",), binary=PRODUCT),
+    # The API fuzzer (fuzz/api/apifuzz.py), one test; make test-asan runs it on the sanitizer
+    # build for MPSSL_API_FUZZ_SECONDS (default 75).
+    Suite("apifuzz", "apifuzz", "fuzz/api", ("apifuzz.py",), default=False),
 ]
 
 
@@ -594,9 +603,9 @@ def run_native(suite, files, env):
     passes. The link drops what the test does not reach (the objects have a section a function),
     so the platform functions our module provides to Mbed TLS (gmtime_r) are not needed."""
     mbedtls = os.path.abspath(os.environ.get("MBEDTLS_SRC", os.path.join(BUILD, "deps", "mbedtls")))
-    objects = glob.glob(os.path.join(BUILD, "unix", "**", "library", "ssl_tls.o"), recursive=True)
+    objects = glob.glob(os.path.join(BUILD, "unix-test", "**", "library", "ssl_tls.o"), recursive=True)
     if not objects:
-        return [], 1, "no Mbed TLS objects under build/unix: run make first"
+        return [], 1, "no Mbed TLS objects under build/unix-test: run make test-build first"
     library = glob.glob(os.path.join(os.path.dirname(objects[0]), "*.o"))
     os.makedirs(os.path.join(RUN, "native"), exist_ok=True)
     results = []
@@ -619,9 +628,22 @@ def run_native(suite, files, env):
     return results, 0, ""
 
 
+def run_apifuzz(suite, files, env):
+    """The API fuzzer on the suite's binary for MPSSL_API_FUZZ_SECONDS: one result, its output
+    (seeds, reduced scripts) the detail of a failure."""
+    seconds = os.environ.get("MPSSL_API_FUZZ_SECONDS", "75")
+    args = [sys.executable, os.path.join(ROOT, files[0]), "--binary", suite.binary, "--seconds", seconds]
+    lines = []
+    rc, _ = run_runner(args, env, lines.append)
+    status = "pass" if rc == 0 and "pass fuzz/api" in lines else "FAIL"
+    results = []
+    report(Result(files[0], status, "\n".join(lines[-200:])), results)
+    return results, rc, ""
+
+
 RUNNERS = {
     "single": run_single, "multi": run_multi, "upstream": run_upstream, "qemu": run_qemu,
-    "native": run_native,
+    "native": run_native, "apifuzz": run_apifuzz,
 }
 
 
@@ -677,7 +699,7 @@ def test_env(peers, suite):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Run mpssl's tests against build/micropython.")
+    parser = argparse.ArgumentParser(description="Run mpssl's tests against build/micropython-test.")
     parser.add_argument(
         "--only", metavar="PATTERN", help="tests whose path contains PATTERN (glob)"
     )
@@ -700,7 +722,7 @@ def main():
     )
     if missing:
         names = ", ".join(os.path.relpath(b, ROOT) for b in missing)
-        print("run-tests: %s not found: run make first" % names)
+        print("run-tests: %s not found: run make test first" % names)
         print("0 passed, 0 failed")
         return 2
 
