@@ -24,6 +24,7 @@ as one test); exits non-zero on a failure.
 """
 
 import argparse
+import ast
 import os
 import random
 import re
@@ -317,21 +318,43 @@ def signature(rc, out):
 
 
 def minimize(binary, statements, want, timeout, budget):
-    """Drops statements (halves, then quarters, ... then one by one) while the case still fails
-    with signature `want`, for at most `budget` seconds."""
+    """Drops statements (halves, then quarters, ... then one by one), then the entries of the
+    plans left, while the case still fails with signature `want`, for at most `budget` s."""
     deadline = time.monotonic() + budget
+
+    def fails(trial):
+        return time.monotonic() < deadline and run(binary, script(trial), timeout)[0] == want
+
     chunk = max(1, len(statements) // 2)
     while chunk >= 1 and time.monotonic() < deadline:
         i, changed = 0, False
-        while i < len(statements) and time.monotonic() < deadline:
+        while i < len(statements):
             trial = statements[:i] + statements[i + chunk:]
-            if trial and run(binary, script(trial), timeout)[0] == want:
+            if trial and fails(trial):
                 statements, changed = trial, True
             else:
                 i += chunk
         if not changed:
             chunk //= 2
+    for i in range(len(statements)):
+        smaller = True
+        while smaller:
+            trials = [t for t in _fewer_plan_entries(statements[i])]
+            smaller = next((t for t in trials if fails(statements[:i] + [t] + statements[i + 1:])), None)
+            statements[i] = smaller or statements[i]
     return statements
+
+
+def _fewer_plan_entries(statement):
+    # The statement with one entry of one of its plans (dict literals) left out, each way.
+    tree = ast.parse(statement)
+    dicts = [node for node in ast.walk(tree) if isinstance(node, ast.Dict)]
+    for d in dicts:
+        for k in range(len(d.keys)):
+            keys, values = d.keys, d.values
+            d.keys, d.values = keys[:k] + keys[k + 1:], values[:k] + values[k + 1:]
+            yield "; ".join(ast.unparse(stmt) for stmt in tree.body)
+            d.keys, d.values = keys, values
 
 
 def main():

@@ -94,7 +94,7 @@ fuzz-api fuzz-api-long: $(ASAN_BIN)
 
 # ---- Fuzzing (fuzz/README.md) -----------------------------------------------------------
 # The unix port again, compiled with libFuzzer's coverage instrumentation and the sanitizers,
-# Mbed TLS on libc's allocator (fuzz/mbedtls_config_fuzz.h says why); fuzz/port.mk links one
+# Mbed TLS on libc's allocator as in make asan (MPSSL_ALLOC_LIBC); fuzz/port.mk links one
 # libFuzzer binary per target from its objects: build/fuzz/fuzz-<target>. The port's own
 # binary, build/fuzz/obj/micropython, runs fuzz/replay.py on the same configuration.
 FUZZ_DIR := $(ROOT)/fuzz
@@ -103,7 +103,7 @@ FUZZ_TARGETS := load tls_server tls_client dtls_server
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 1800
 FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fsanitize-ignorelist=$(SANITIZER_IGNORE) \
-	-fno-omit-frame-pointer -g -DMPSSL_MBEDTLS_CONFIG_USER='\"$(FUZZ_DIR)/mbedtls_config_fuzz.h\"'
+	-fno-omit-frame-pointer -g -DMPSSL_ALLOC_LIBC
 FUZZ_MAKE_ARGS := $(TEST_MAKE_ARGS) BUILD=$(FUZZ_BUILD)/obj CC=clang \
 	COPT="-O1 -DNDEBUG" STRIP= \
 	CFLAGS_EXTRA="$(FUZZ_CFLAGS)" LDFLAGS_EXTRA="-fsanitize=address,undefined" \
@@ -138,19 +138,18 @@ fuzz-corpus: build/micropython-test
 	MPSSL_CERTS=$(ROOT)/build/certs build/micropython-test $(FUZZ_DIR)/record_seeds.py $(FUZZ_DIR)/corpus
 
 # ---- valgrind ---------------------------------------------------------------------------
-# build/valgrind/micropython: gcc -O1 -g, symbols kept, Mbed TLS on libc's allocator (the
-# fuzz configuration header: memcheck then sees every TLS block on its own). Run through
+# build/valgrind/micropython: gcc -O1 -g, symbols kept, Mbed TLS on libc's allocator
+# (MPSSL_ALLOC_LIBC: memcheck then sees every TLS block on its own). Run through
 # build/valgrind/micropython-memcheck, a wrapper the test harness takes as its binary.
 VALGRIND_BUILD := $(ROOT)/build/valgrind
 VALGRIND_BIN := $(VALGRIND_BUILD)/micropython
 VALGRIND_MAKE_ARGS := $(TEST_MAKE_ARGS) BUILD=$(VALGRIND_BUILD)/obj COPT="-O1 -DNDEBUG" STRIP= \
-	CFLAGS_EXTRA="-g -DMPSSL_MBEDTLS_CONFIG_USER='\"$(FUZZ_DIR)/mbedtls_config_fuzz.h\"'"
+	CFLAGS_EXTRA="-g -DMPSSL_ALLOC_LIBC"
 VALGRIND_SUITES ?= --suite multi --suite multi-cpython --suite records --suite dtls --suite dtls-openssl
 VALGRIND_OPTIONS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --suppressions=$(RELIABILITY_DIR)/valgrind.supp
 
-$(VALGRIND_BIN): $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS) \
-		$(FUZZ_DIR)/mbedtls_config_fuzz.h
+$(VALGRIND_BIN): $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS)
 	@$(ROOT)/tools/ensure-packages.sh $(VALGRIND_PACKAGES)$(call fresh_objects,$(VALGRIND_BUILD)/obj,$(VALGRIND_MAKE_ARGS))
 	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(VALGRIND_MAKE_ARGS) \
 		MICROPY_MPYCROSS=$(MPY_CROSS) MICROPY_MPYCROSS_DEPENDENCY=$(MPY_CROSS)
