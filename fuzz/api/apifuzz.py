@@ -17,8 +17,8 @@ seconds. A Python exception is an ordinary outcome; a crash, a sanitizer report,
 non-zero exit, a hang, or what prelude.py checks (a non-Exception from a callback that does
 not come out of its statement, a certificate changing under a kept argument) fails the case.
 
-A failed case is minimised (statements dropped while it still fails the same way) and
-saved as DIR/seed-N.py (default build/apifuzz), a standalone script, and printed with its
+A failed case (the first of each kind) is minimised (statements, then plan entries dropped
+while it still fails the same way; --minimize-seconds in all) and saved as DIR/seed-N.py (default build/apifuzz), a standalone script, and printed with its
 seed. Ends with "pass fuzz/api" or "FAIL fuzz/api" and "N passed, N failed" (the run counts
 as one test); exits non-zero on a failure.
 """
@@ -44,8 +44,9 @@ ODD = [None, 0, -1, 1, 2**31, 2**32, 2**63, -(2**63), 2**64 + 1, 10**30, 1.5, ""
        b"", b"\x00", bytearray(3), [], (), {}, "@c0", "@s0", "@z0", "@e0", "@ssl", "@print"]
 PROTOCOLS = ["ssl.PROTOCOL_TLS_CLIENT", "ssl.PROTOCOL_TLS_SERVER", "ssl.PROTOCOL_DTLS_CLIENT",
              "ssl.PROTOCOL_DTLS_SERVER"]
+# Each must be refused (_must_raise).
 ODD_PROTOCOLS = ["2**32", "2**32 + ssl.PROTOCOL_TLS_CLIENT", "2**64 + ssl.PROTOCOL_TLS_SERVER",
-                 "-1", "-(2**32) + ssl.PROTOCOL_TLS_CLIENT", "99", "None", "'0'", "1.0", "True"]
+                 "-1", "-(2**32) + ssl.PROTOCOL_TLS_CLIENT", "99", "None", "'0'", "1.0"]
 CERT_CHAINS = ["CERT, KEY", "CERT_PEM, KEY_PEM", "CERT_PATH, KEY_PATH", "CERT_RSA, KEY_RSA",
                "CERT, KEY_RSA", "KEY, CERT", "CERT_PATH + '\\x00junk', KEY_PATH", "CERT, None",
                "None, KEY", "b'\\x30\\x82', KEY", "CERT + b'\\x00' * 5, KEY", "bytearray(CERT), memoryview(KEY)",
@@ -124,8 +125,9 @@ class Gen:
 
     # Statements: each returns one line of Python.
     def new_context(self):
-        proto = self.pick(PROTOCOLS) if self.r.random() < 0.85 else self.pick(ODD_PROTOCOLS)
-        return "%s = ssl.SSLContext(%s)" % (self.ctx(), proto)
+        if self.r.random() < 0.85:
+            return "%s = ssl.SSLContext(%s)" % (self.ctx(), self.pick(PROTOCOLS))
+        return "%s = _must_raise(ssl.SSLContext, %s)" % (self.ctx(), self.pick(ODD_PROTOCOLS))
 
     def load_cert_chain(self):
         return "%s.load_cert_chain(%s)" % (self.ctx(), self.pick(CERT_CHAINS))
@@ -134,8 +136,11 @@ class Gen:
         return "%s.load_verify_locations(%s)" % (self.ctx(), self.pick(VERIFY_LOCATIONS))
 
     def verify_mode(self):
-        mode = self.pick(["ssl.CERT_NONE", "ssl.CERT_OPTIONAL", "ssl.CERT_REQUIRED", "ssl.CERT_REQUIRED"] + ["5", "-1", "2**40", "'x'", "None"])
-        return "%s.verify_mode = %s" % (self.ctx(), mode)
+        if self.r.random() < 0.7:
+            mode = self.pick(["ssl.CERT_NONE", "ssl.CERT_OPTIONAL", "ssl.CERT_REQUIRED"])
+            return "%s.verify_mode = %s" % (self.ctx(), mode)
+        mode = self.pick(["5", "-1", "2**40", "2**64 + ssl.CERT_NONE", "'x'", "None"])
+        return "_must_raise(setattr, %s, 'verify_mode', %s)" % (self.ctx(), mode)
 
     def verify_callback(self):
         r = self.r.random()
@@ -146,8 +151,11 @@ class Gen:
         return "%s.verify_callback = %s" % (self.ctx(), value)
 
     def max_fragment_length(self):
-        value = self.pick(["512", "1024", "2048", "4096", "None", "0", "100", "2**40", "-1", "'x'", "4096.0"])
-        return "%s.max_fragment_length = %s" % (self.ctx(), value)
+        if self.r.random() < 0.6:
+            value = self.pick(["512", "1024", "2048", "4096", "None"])
+            return "%s.max_fragment_length = %s" % (self.ctx(), value)
+        value = self.pick(["0", "100", "2**40", "2**64 + 512", "-1", "'x'", "4096.0"])
+        return "_must_raise(setattr, %s, 'max_fragment_length', %s)" % (self.ctx(), value)
 
     def set_ciphers(self):
         r = self.r.random()
@@ -155,6 +163,7 @@ class Gen:
             names = self.r.sample(SUITES, self.r.randint(1, 3))
         elif r < 0.8:
             names = [self.pick(SUITES), self.pick(ODD_SUITES)]
+            return "_must_raise(%s.set_ciphers, %s)" % (self.ctx(), _lit(names))
         else:
             return "%s.set_ciphers(%s)" % (self.ctx(), self.pick(["[]", "'TLS_AES_128_GCM_SHA256'", "None", "[5]", "[b'TLS_AES_128_GCM_SHA256']", "['TLS_AES_128_GCM_SHA256'] * 1000"]))
         return "%s.set_ciphers(%s)" % (self.ctx(), _lit(names))
@@ -198,6 +207,8 @@ class Gen:
             call = "ssl.wrap_socket(%s, %s)" % (arg, ", ".join(kwargs + [extra]))
         else:
             call = "%s.wrap_socket(%s, %s)" % (self.ctx(), arg, ", ".join(kwargs))
+        if "\\x00" in call:  # a server_hostname with a NUL byte
+            call = re.sub(r"^([\w.]+)\(", r"_must_raise(\1, ", call)
         return "%s = %s; _track(%s, %s)" % (sock, call, sock, stream)
 
     def pump(self):
@@ -364,7 +375,7 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="first seed (default: from the clock)")
     parser.add_argument("--cases", type=int, default=0, help="at most this many cases (0: no limit)")
     parser.add_argument("--timeout", type=float, default=30, help="seconds a case may take")
-    parser.add_argument("--minimize-seconds", type=float, default=120)
+    parser.add_argument("--minimize-seconds", type=float, default=120, help="in all, for every failure")
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "apifuzz"))
     parser.add_argument("--show", type=int, metavar="SEED", help="print case SEED's script and exit")
     args = parser.parse_args()
@@ -379,6 +390,7 @@ def main():
     cases, failures = 0, []
     seen = set()
     seed = first
+    minimizing = 0.0  # seconds spent minimising, out of --minimize-seconds in all
     while time.monotonic() - started < args.seconds and (not args.cases or cases < args.cases):
         statements = generate(seed)
         sig, out = run(args.binary, script(statements), args.timeout)
@@ -386,7 +398,10 @@ def main():
         if sig is not None and sig not in seen:
             seen.add(sig)
             print("\nfuzz/api: seed %d failed: %s\n%s" % (seed, sig, _tail(out)), flush=True)
-            small = minimize(args.binary, statements, sig, args.timeout, args.minimize_seconds)
+            budget = args.minimize_seconds - minimizing
+            began = time.monotonic()
+            small = minimize(args.binary, statements, sig, args.timeout, budget) if budget > 0 else statements
+            minimizing += time.monotonic() - began
             saved = os.path.join(args.out, "seed-%d.py" % seed)
             with open(saved, "w") as f:
                 f.write(script(small))

@@ -9,8 +9,9 @@
 # Any Exception is an ordinary outcome. What fails the case (APIFUZZ-FAIL on stdout, exit
 # status 3): a SystemExit, KeyboardInterrupt or GeneratorExit raised by one of our callbacks or
 # streams that does not come out of the statement that ran it (swallowed, or turned into
-# another exception), and a verify_callback certificate whose bytes change after the callback
-# returned. The driver adds crashes, sanitizer reports and hangs.
+# another exception), a verify_callback certificate whose bytes change after the callback
+# returned, and a call in _must_raise() that returns. The driver adds crashes, sanitizer
+# reports and hangs.
 import gc
 import io
 import os
@@ -68,6 +69,21 @@ def _done(n):
         what = "no exception" if got is None else "%s %r" % (type(got).__name__, got.args)
         _fail("statement %d: %s raised in a callback or stream came out as %s" % (n, type(_pending[0]).__name__, what))
     _caught_last[0] = None
+
+
+def _must_raise(f, *args, **kwargs):
+    # A call the documentation or issue 15 rules out (a protocol or mode out of range, a name
+    # with a NUL byte): it must raise an Exception, not return.
+    result = f(*args, **kwargs)
+    shown = [_show(a) for a in args] + ["%s=%s" % (k, _show(v)) for k, v in sorted(kwargs.items())]
+    _fail("accepted: %s(%s)" % (getattr(f, "__name__", "call"), ", ".join(shown)))
+    return result
+
+
+def _show(value):
+    if value is None or type(value) in (bool, int, str, bytes, list):
+        return repr(value)
+    return type(value).__name__
 
 
 def _gc():
