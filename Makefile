@@ -38,9 +38,9 @@ UNIX_MAKE_ARGS := \
 	MICROPY_PY_BTREE=0 \
 	MICROPY_PY_FFI=0 \
 	COPT="-O2 -DNDEBUG"
-# The product (build/micropython) and the test build (build/micropython-test): the same but
-# for the test hooks. The sanitizer, fuzz and valgrind builds start from TEST_MAKE_ARGS.
-PRODUCT_MAKE_ARGS := $(UNIX_MAKE_ARGS) BUILD=$(UNIX_BUILD)
+# The product (build/micropython) is built with these, the test build
+# (build/micropython-test) adds the test hooks; the sanitizer, fuzz and valgrind builds
+# start from TEST_MAKE_ARGS.
 TEST_MAKE_ARGS := $(UNIX_MAKE_ARGS) MPSSL_TESTING=1
 
 .PHONY: all deps demo test test-build clean check-mbedtls-release
@@ -105,7 +105,7 @@ $(MPY_CROSS): $(MICROPY_PATCHED)
 	$(MAKE) -C $(MICROPY_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross
 
 build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS)
-	$(call build_unix,$(UNIX_BUILD),$(PRODUCT_MAKE_ARGS),$@)
+	$(call build_unix,$(UNIX_BUILD),$(UNIX_MAKE_ARGS),$@)
 
 test-build: build/micropython-test
 

@@ -3,7 +3,7 @@
 SSLSession objects, run by a MicroPython test build (make fuzz-api: the sanitizer build).
 
 usage: python3 fuzz/api/apifuzz.py [--binary B] [--seconds S] [--seed N] [--cases N]
-                                   [--timeout T] [--minimize-seconds M] [--out DIR]
+                                   [--timeout T] [--minimize-seconds M] [--out DIR] [--crashes-only]
        python3 fuzz/api/apifuzz.py --show SEED     print case SEED's script
 
 Each case (one seed) is a script: fuzz/api/prelude.py, then 10 to 60 statements drawn from
@@ -100,7 +100,9 @@ class Gen:
         value = self.pick(ODD)
         return value[1:] if isinstance(value, str) and value.startswith("@") else _lit(value)
 
-    def action(self, stream):
+    def action(self, stream, own):
+        # own: the socket this stream or callback most likely serves (re-entering it is the
+        # point), else any.
         r = self.r
         kind = r.choice(["more", "ret", "raise", "raise", "keep", "call", "call", "gc"] if stream
                         else ["ret", "raise", "raise", "keep", "keep", "call", "call", "gc"])
@@ -116,18 +118,18 @@ class Gen:
             return ("gc",)
         if r.random() < 0.7:
             method, args = r.choice(METHODS)
-            return ("call", "@" + self.sock(), method, args)
+            return ("call", "@" + (own if own and r.random() < 0.6 else self.sock()), method, args)
         method, args = r.choice(CONTEXT_CALLS)
         return ("call", "@" + self.ctx(), method, args)
 
-    def plan(self, stream, calls=60):
-        return {self.r.randrange(calls): self.action(stream) for _ in range(self.r.randrange(5))}
+    def plan(self, stream, calls=60, own=None):
+        return {self.r.randrange(calls): self.action(stream, own) for _ in range(self.r.randrange(5))}
 
     # Statements: each returns one line of Python.
     def new_context(self):
         if self.r.random() < 0.85:
             return "%s = ssl.SSLContext(%s)" % (self.ctx(), self.pick(PROTOCOLS))
-        return "%s = _must_raise(ssl.SSLContext, %s)" % (self.ctx(), self.pick(ODD_PROTOCOLS))
+        return "%s = _must_raise('protocol out of range', ssl.SSLContext, %s)" % (self.ctx(), self.pick(ODD_PROTOCOLS))
 
     def load_cert_chain(self):
         return "%s.load_cert_chain(%s)" % (self.ctx(), self.pick(CERT_CHAINS))
@@ -140,22 +142,22 @@ class Gen:
             mode = self.pick(["ssl.CERT_NONE", "ssl.CERT_OPTIONAL", "ssl.CERT_REQUIRED"])
             return "%s.verify_mode = %s" % (self.ctx(), mode)
         mode = self.pick(["5", "-1", "2**40", "2**64 + ssl.CERT_NONE", "'x'", "None"])
-        return "_must_raise(setattr, %s, 'verify_mode', %s)" % (self.ctx(), mode)
+        return "_must_raise('verify_mode out of range', setattr, %s, 'verify_mode', %s)" % (self.ctx(), mode)
 
-    def verify_callback(self):
+    def verify_callback(self, ctx=None):
         r = self.r.random()
         if r < 0.8:
-            value = "Cb(%s, %s)" % (_lit(self.plan(False, 6)), _lit(self.r.choice([0, 0, 0, 1, -1, None, "x", 2**70])))
+            value = "Cb(%s, %s)" % (_lit(self.plan(False, 3, "s1")), _lit(self.r.choice([0, 0, 0, 1, -1, None, "x", 2**70])))
         else:
             value = self.pick(["None", "5", "print", "'callback'", "lambda: 0", "lambda *a: 0"])
-        return "%s.verify_callback = %s" % (self.ctx(), value)
+        return "%s.verify_callback = %s" % (ctx or self.ctx(), value)
 
     def max_fragment_length(self):
         if self.r.random() < 0.6:
             value = self.pick(["512", "1024", "2048", "4096", "None"])
             return "%s.max_fragment_length = %s" % (self.ctx(), value)
-        value = self.pick(["0", "100", "2**40", "2**64 + 512", "-1", "'x'", "4096.0"])
-        return "_must_raise(setattr, %s, 'max_fragment_length', %s)" % (self.ctx(), value)
+        value = self.pick(["100", "2**40", "2**64 + 512", "-1", "'x'", "4096.0"])
+        return "_must_raise('max_fragment_length out of range', setattr, %s, 'max_fragment_length', %s)" % (self.ctx(), value)
 
     def set_ciphers(self):
         r = self.r.random()
@@ -163,7 +165,7 @@ class Gen:
             names = self.r.sample(SUITES, self.r.randint(1, 3))
         elif r < 0.8:
             names = [self.pick(SUITES), self.pick(ODD_SUITES)]
-            return "_must_raise(%s.set_ciphers, %s)" % (self.ctx(), _lit(names))
+            return "_must_raise('unknown cipher name', %s.set_ciphers, %s)" % (self.ctx(), _lit(names))
         else:
             return "%s.set_ciphers(%s)" % (self.ctx(), self.pick(["[]", "'TLS_AES_128_GCM_SHA256'", "None", "[5]", "[b'TLS_AES_128_GCM_SHA256']", "['TLS_AES_128_GCM_SHA256'] * 1000"]))
         return "%s.set_ciphers(%s)" % (self.ctx(), _lit(names))
@@ -175,12 +177,14 @@ class Gen:
                                   (self.ctx(), "nonexistent"), (self.sock(), "cipher()")])
         return "_ = %s.%s" % (target, attr)
 
-    def pipe(self):
-        a, b = self.r.sample(range(N_ENDS), 2)
-        kind = self.pick(["native", "stream", "stream", "dgram", "dgram"])
+    def pipe(self, a=None, b=None, kind=None):
+        if a is None:
+            a, b = self.r.sample(range(N_ENDS), 2)
+        kind = kind or self.pick(["native", "stream", "stream", "dgram", "dgram"])
         if kind == "native":
             return "e%d, e%d = _pipe('native')" % (a, b)
-        return "e%d, e%d = _pipe(%r, %s, %s)" % (a, b, kind, _lit(self.plan(True)), _lit(self.plan(True)))
+        plans = _lit(self.plan(True, own="s%d" % a)), _lit(self.plan(True, own="s%d" % b))
+        return "e%d, e%d = _pipe(%r, %s, %s)" % ((a, b, kind) + plans)
 
     def wrap(self):
         kwargs = []
@@ -189,26 +193,28 @@ class Gen:
         kwargs.append("server_side=%s" % (server if r.random() < 0.9 else self.odd()))
         blocking = r.random() < 0.25
         kwargs.append("do_handshake_on_connect=%s" % blocking)
+        hostname = None
         if not server or r.random() < 0.2:
-            kwargs.append("server_hostname=%s" % self.pick(HOSTNAMES))
+            hostname = self.pick(HOSTNAMES)
+            kwargs.append("server_hostname=%s" % hostname)
         if r.random() < 0.4:
             kwargs.append("client_id=%s" % self.pick(["b'client'", "b''", "'client'", "None", "5", "b'x' * 1000"]))
         if r.random() < 0.4:
             kwargs.append("session=%s" % self.pick([self.session(), self.session(), "None", "5", self.sock(), self.ctx()]))
         r.shuffle(kwargs)
-        stream = self.end() if r.random() < 0.95 else self.odd()
+        sock = self.sock()
+        stream = ("e" + sock[1:] if r.random() < 0.5 else self.end()) if r.random() < 0.95 else self.odd()
         # _py(): a blocking handshake over the native pipe would wait for ever (its peer does
         # not move): refused. _track() notes which sockets sit on the native pipe.
         arg = "_py(%s)" % stream if blocking else stream
-        sock = self.sock()
         if r.random() < 0.1:
             extra = self.pick(["key=KEY, cert=CERT", "cadata=CA, cert_reqs=ssl.CERT_REQUIRED", "cert_reqs=7", "key=5"])
             kwargs = [k.replace("do_handshake_on_connect", "do_handshake") for k in kwargs if not k.startswith(("client_id", "session"))]
             call = "ssl.wrap_socket(%s, %s)" % (arg, ", ".join(kwargs + [extra]))
         else:
             call = "%s.wrap_socket(%s, %s)" % (self.ctx(), arg, ", ".join(kwargs))
-        if "\\x00" in call:  # a server_hostname with a NUL byte
-            call = re.sub(r"^([\w.]+)\(", r"_must_raise(\1, ", call)
+        if hostname and "\\x00" in hostname:
+            call = re.sub(r"^([\w.]+)\(", r"_must_raise('server_hostname with a NUL byte', \1, ", call)
         return "%s = %s; _track(%s, %s)" % (sock, call, sock, stream)
 
     def pump(self):
@@ -255,17 +261,19 @@ class Gen:
                    (self.set_ciphers, 2), (self.get_attr, 1), (self.pipe, 6), (self.wrap, 8),
                    (self.pump, 8), (self.socket_call, 12), (self.session_call, 1), (self.misc, 4)]
         makers = [m for m, w in weights for _ in range(w)]
-        # A working start most of the time: a server and a client context over one pipe.
+        # A working start most of the time: a server (s0) and a client (s1) over one pipe.
         lines = []
         if self.r.random() < 0.7:
-            lines += ["c0 = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)", "c0.load_cert_chain(CERT, KEY)",
-                      "c1 = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)", re.sub(r"^e\d, e\d", "e0, e1", self.pipe()),
-                      "s0 = c0.wrap_socket(e0, server_side=True, do_handshake_on_connect=False); _track(s0, e0)",
+            kind = self.pick(["native", "stream", "stream", "dgram", "dgram"])
+            proto, client_id = ("DTLS", "client_id=b'peer', ") if kind == "dgram" else ("TLS", "")
+            lines += ["c0 = ssl.SSLContext(ssl.PROTOCOL_%s_SERVER)" % proto, "c0.load_cert_chain(CERT, KEY)",
+                      "c1 = ssl.SSLContext(ssl.PROTOCOL_%s_CLIENT)" % proto]
+            if self.r.random() < 0.5:  # the client verifies, through a verify_callback
+                lines += ["c1.verify_mode = ssl.CERT_REQUIRED", "c1.load_verify_locations(cadata=CA)",
+                          self.verify_callback("c1")]
+            lines += [self.pipe(0, 1, kind),
+                      "s0 = c0.wrap_socket(e0, server_side=True, %sdo_handshake_on_connect=False); _track(s0, e0)" % client_id,
                       "s1 = c1.wrap_socket(e1, server_hostname='localhost', do_handshake_on_connect=False); _track(s1, e1)"]
-            if "dgram" in lines[3]:
-                lines[0] = lines[0].replace("TLS_SERVER", "DTLS_SERVER")
-                lines[2] = lines[2].replace("TLS_CLIENT", "DTLS_CLIENT")
-                lines[4] = lines[4].replace("server_side=True,", "server_side=True, client_id=b'peer',")
         while len(lines) < n:
             lines.append(self.r.choice(makers)())
         return lines
@@ -312,7 +320,7 @@ def run(binary, text, timeout, keep=None):
 def signature(rc, out):
     m = re.search(r"APIFUZZ-FAIL (statement \d+: )?(.*)", out)
     if m:
-        return "fail: " + re.sub(r"'[^']*'|\d+", "_", m.group(2))[:80]
+        return "fail: " + re.sub(r"SystemExit|KeyboardInterrupt|GeneratorExit", "non-Exception", re.sub(r"\(.*", "", m.group(2)))
     m = re.search(r"ERROR: (AddressSanitizer|LeakSanitizer): ([\w-]+)", out)
     if m:
         return "%s: %s" % (m.group(1), m.group(2))
@@ -378,7 +386,11 @@ def main():
     parser.add_argument("--minimize-seconds", type=float, default=120, help="in all, for every failure")
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "apifuzz"))
     parser.add_argument("--show", type=int, metavar="SEED", help="print case SEED's script and exit")
+    parser.add_argument("--crashes-only", action="store_true",
+                        help="report what prelude.py checks without failing on it: crashes, sanitizer reports and hangs only")
     args = parser.parse_args()
+    if args.crashes_only:
+        os.environ["APIFUZZ_CRASHES_ONLY"] = "1"
     if args.show is not None:
         sys.stdout.write(script(generate(args.show)))
         return 0

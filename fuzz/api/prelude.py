@@ -48,7 +48,14 @@ _in_gc = [False]
 _MARK = "apifuzz"
 
 
+_CRASHES_ONLY = os.getenv("APIFUZZ_CRASHES_ONLY") == "1"  # apifuzz.py --crashes-only
+
+
 def _fail(message):
+    if _CRASHES_ONLY:
+        print("APIFUZZ-NOTE", message)
+        _pending.clear()
+        return
     print("APIFUZZ-FAIL", message)
     sys.exit(3)
 
@@ -71,12 +78,13 @@ def _done(n):
     _caught_last[0] = None
 
 
-def _must_raise(f, *args, **kwargs):
-    # A call the documentation or issue 15 rules out (a protocol or mode out of range, a name
-    # with a NUL byte): it must raise an Exception, not return.
+def _must_raise(what, f, *args, **kwargs):
+    # A call the documentation or issue 15 rules out (what: a protocol or mode out of range, a
+    # name with a NUL byte): it must raise an Exception, not return.
     result = f(*args, **kwargs)
     shown = [_show(a) for a in args] + ["%s=%s" % (k, _show(v)) for k, v in sorted(kwargs.items())]
-    _fail("accepted: %s(%s)" % (getattr(f, "__name__", "call"), ", ".join(shown)))
+    print("APIFUZZ-ARGS", ", ".join(shown))
+    _fail("accepted: " + what)
     return result
 
 
