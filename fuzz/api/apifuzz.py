@@ -107,7 +107,7 @@ class Gen:
         kind = r.choice(["more", "ret", "raise", "raise", "keep", "call", "call", "gc"] if stream
                         else ["ret", "raise", "raise", "keep", "keep", "call", "call", "gc"])
         if kind == "more":
-            return ("more", r.choice([1, 7, 100, 5000, 2**31, 2**62]))
+            return ("more", r.choice([1, 7, 100, 5000, 20000, 70000, 2**31, 2**62]))
         if kind == "ret":
             return ("ret", r.choice(RETURNS + [0, 1]))
         if kind == "raise":
@@ -123,7 +123,9 @@ class Gen:
         return ("call", "@" + self.ctx(), method, args)
 
     def plan(self, stream, calls=60, own=None):
-        return {self.r.randrange(calls): self.action(stream, own) for _ in range(self.r.randrange(5))}
+        # Early calls (the handshake's first flights) more often than late ones.
+        return {self.r.randrange(self.r.choice([calls, 8])): self.action(stream, own)
+                for _ in range(self.r.randrange(5))}
 
     # Statements: each returns one line of Python.
     def new_context(self):
@@ -323,7 +325,9 @@ def signature(rc, out):
         return "fail: " + re.sub(r"SystemExit|KeyboardInterrupt|GeneratorExit", "non-Exception", re.sub(r"\(.*", "", m.group(2)))
     m = re.search(r"ERROR: (AddressSanitizer|LeakSanitizer): ([\w-]+)", out)
     if m:
-        return "%s: %s" % (m.group(1), m.group(2))
+        # Told apart by the first function named in the report's stack.
+        frame = re.search(r"#\d+ 0x[0-9a-f]+ in (\w+)", out[m.end():])
+        return "%s: %s in %s" % (m.group(1), m.group(2), frame.group(1) if frame else "?")
     m = re.search(r"runtime error: (.*)", out)
     if m:
         return "UBSan: " + re.sub(r"0x[0-9a-f]+|\d+", "_", m.group(1))[:80]
