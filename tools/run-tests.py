@@ -637,7 +637,7 @@ def run_apifuzz(suite, files, env):
     rc, _ = run_runner(args, env, lines.append)
     status = "pass" if rc == 0 and "pass fuzz/api" in lines else "FAIL"
     results = []
-    report(Result(files[0], status, "\n".join(lines[-200:])), results)
+    report(Result(files[0], status, "\n".join(lines[:400])), results)
     return results, rc, ""
 
 

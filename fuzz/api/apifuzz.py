@@ -428,12 +428,12 @@ def main():
             failures.append((seed, sig))
         elif sig is not None:
             failures.append((seed, sig))
-            print("fuzz/api: seed %d failed again: %s" % (seed, sig), flush=True)
         seed += 1
     elapsed = time.monotonic() - started
     print("fuzz/api: %d cases (seeds %d to %d) in %.0f s, %d failed" % (cases, first, seed - 1, elapsed, len(failures)))
-    for s, sig in failures:
-        print("fuzz/api: failed seed %d: %s" % (s, sig))
+    for sig in sorted(seen):
+        seeds = [s for s, other in failures if other == sig]
+        print("fuzz/api: %d failed with %s (seeds %s)" % (len(seeds), sig, " ".join(map(str, seeds[:10]))))
     ok = not failures and cases > 0
     print("pass fuzz/api" if ok else "FAIL fuzz/api")
     print("%d passed, %d failed" % ((1, 0) if ok else (0, 1)))
