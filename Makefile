@@ -1,12 +1,16 @@
 # mpssl: MicroPython's ssl module on Mbed TLS.
 #
-#   make          fetch MicroPython and Mbed TLS (first run), build build/micropython
+#   make          fetch MicroPython and Mbed TLS (first run), build build/micropython:
+#                 the product, without test hooks
 #   make demo     build, then run the demo (a verified TLS connection on loopback)
-#   make test     build, then run every test
+#   make test-build  build/micropython-test: the same with MPSSL_TESTING=1 (the
+#                 _mpssl_testing module: in-memory pipes, allocation-failure injection),
+#                 the binary the tests run
+#   make test     build both, then run every test
 #   make test-1.26   the same module on MicroPython 1.26.1: build/micropython-1.26 and its suites
 #   make bench    benchmarks against upstream MicroPython and CPython
-#   make check-mbedtls-release   is there a Mbed TLS 3.6 release newer than our pin?
 #                 (BENCH=quick: the short CI variant)
+#   make check-mbedtls-release   is there a Mbed TLS 3.6 release newer than our pin?
 #
 # MICROPY_SRC=/path and MBEDTLS_SRC=/path use existing source trees instead
 # of Debian's source packages.
@@ -16,14 +20,16 @@ DEPS := $(ROOT)/build/deps
 MICROPY_SRC ?= $(DEPS)/micropython
 MBEDTLS_SRC ?= $(DEPS)/mbedtls
 UNIX_BUILD := $(ROOT)/build/unix
+TEST_BUILD := $(ROOT)/build/unix-test
+MPY_CROSS := $(ROOT)/build/mpy-cross/mpy-cross
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 MPSSL_SOURCES := $(wildcard mpssl/*.c mpssl/*.h mpssl/*.mk)
 
-# The unix port with its own TLS off, our module in its place.
+# The unix port with its own TLS off, our module in its place. Every build of it names its
+# own BUILD directory after these.
 UNIX_MAKE_ARGS := \
 	VARIANT=standard \
-	BUILD=$(UNIX_BUILD) \
 	USER_C_MODULES=$(ROOT) \
 	MBEDTLS_SRC=$(abspath $(MBEDTLS_SRC)) \
 	FROZEN_MANIFEST=$(ROOT)/mpssl/manifest.py \
@@ -32,10 +38,13 @@ UNIX_MAKE_ARGS := \
 	MICROPY_SSL_AXTLS=0 \
 	MICROPY_PY_BTREE=0 \
 	MICROPY_PY_FFI=0 \
-	MPSSL_TESTING=1 \
 	COPT="-O2 -DNDEBUG"
+# The product (build/micropython) is built with these, the test build
+# (build/micropython-test) adds the test hooks; the sanitizer, fuzz and valgrind builds
+# start from TEST_MAKE_ARGS.
+TEST_MAKE_ARGS := $(UNIX_MAKE_ARGS) MPSSL_TESTING=1
 
-.PHONY: all deps deps-1.26 micropython-1.26 demo test test-1.26 test-data clean check-mbedtls-release
+.PHONY: all deps deps-1.26 micropython-1.26 demo test test-build test-1.26 test-data clean check-mbedtls-release
 
 all: build/micropython test-data
 
@@ -77,15 +86,36 @@ $(MBEDTLS_PATCHED): $(DEPS)/.fetched $(MBEDTLS_PATCHES)
 
 deps: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED)
 
-build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES)
-	@echo "mpssl: building MicroPython $$(cat $(MICROPY_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl on Mbed TLS $$(cat $(MBEDTLS_SRC)/.debian-version 2>/dev/null)"
+# $(call fresh_objects,OBJ_DIR,MAKE_ARGS): the port's Makefile does not rebuild objects when
+# only the flags change, so start OBJ_DIR afresh when MAKE_ARGS differ from the last build's
+# (OBJ_DIR.make-args). Expanded with the recipe, before its commands run.
+fresh_objects = $(if $(and $(findstring x$(2)x,x$(file <$(1).make-args)x),$(findstring \
+	x$(file <$(1).make-args)x,x$(2)x)),,$(shell rm -rf $(1); mkdir -p $(dir $(1)))$(file >$(1).make-args,$(2)))
+
+# $(call build_unix,OBJ_DIR,MAKE_ARGS,BINARY): the unix port with MAKE_ARGS into OBJ_DIR,
+# its binary copied to BINARY. mpy-cross is a prerequisite of its own, so that several of
+# these can run at once (make -j2 all test-build).
+define build_unix
+	@echo "mpssl: building MicroPython $$(cat $(MICROPY_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl on Mbed TLS $$(cat $(MBEDTLS_SRC)/.debian-version 2>/dev/null) into $(3)"$(call fresh_objects,$(1),$(2))
+	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(2) BUILD=$(1) \
+		MICROPY_MPYCROSS=$(MPY_CROSS) MICROPY_MPYCROSS_DEPENDENCY=$(MPY_CROSS)
+	cp $(1)/micropython $(3).tmp && mv -f $(3).tmp $(3)
+endef
+
+$(MPY_CROSS): $(MICROPY_PATCHED)
 	$(MAKE) -C $(MICROPY_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross
-	$(MAKE) -C $(MICROPY_SRC)/ports/unix -j$(JOBS) $(UNIX_MAKE_ARGS) \
-		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross/mpy-cross MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross/mpy-cross
-	cp $(UNIX_BUILD)/micropython $@.tmp && mv -f $@.tmp $@
+
+build/micropython: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS)
+	$(call build_unix,$(UNIX_BUILD),$(UNIX_MAKE_ARGS),$@)
+
+test-build: build/micropython-test
+
+build/micropython-test: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS)
+	$(call build_unix,$(TEST_BUILD),$(TEST_MAKE_ARGS),$@)
 
 # MicroPython 1.26.1 (Debian testing) beside 1.25.0: the same module on the same patched Mbed
-# TLS, built into build/unix-1.26 (make build/micropython-1.26), with patches/micropython
+# TLS with the test hooks (its suites need them), built into build/unix-1.26
+# (make build/micropython-1.26), with patches/micropython
 # applied to that tree too; make test-1.26 runs MICROPY_126_SUITES against it, with 1.26's own
 # test runners and ssl tests (tests/upstream/exp/1.26 holds that version's expectations).
 MICROPY_126_SRC ?= $(DEPS)/micropython-1.26
@@ -106,7 +136,7 @@ $(MICROPY_126_PATCHED): $(DEPS)/.fetched-1.26 $(MICROPY_PATCHES)
 build/micropython-1.26: $(MICROPY_126_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES)
 	@echo "mpssl: building MicroPython $$(cat $(MICROPY_126_SRC)/.debian-version 2>/dev/null) (unix port) with mpssl"
 	$(MAKE) -C $(MICROPY_126_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross-1.26
-	$(MAKE) -C $(MICROPY_126_SRC)/ports/unix -j$(JOBS) $(filter-out BUILD=%,$(UNIX_MAKE_ARGS)) BUILD=$(ROOT)/build/unix-1.26 \
+	$(MAKE) -C $(MICROPY_126_SRC)/ports/unix -j$(JOBS) $(filter-out BUILD=%,$(TEST_MAKE_ARGS)) BUILD=$(ROOT)/build/unix-1.26 \
 		MICROPY_MPYCROSS=$(ROOT)/build/mpy-cross-1.26/mpy-cross MICROPY_MPYCROSS_DEPENDENCY=$(ROOT)/build/mpy-cross-1.26/mpy-cross
 	cp build/unix-1.26/micropython $@.tmp && mv -f $@.tmp $@
 
@@ -121,7 +151,8 @@ test-1.26: build/micropython-1.26
 demo: build/micropython
 	python3 tools/demo.py
 
-test: build/micropython test-data
+# The tests run build/micropython-test; the product suite checks build/micropython.
+test: build/micropython build/micropython-test test-data
 	python3 tools/run-tests.py
 
 # What the constant-flow and wycheproof suites need beyond the build (fetched now: the tests
@@ -139,7 +170,8 @@ check-mbedtls-release:
 	tools/fetch-sources.sh $(DEPS) check-mbedtls
 
 clean:
-	rm -rf $(UNIX_BUILD) build/mpy-cross build/micropython build/reference build/variants \
+	rm -rf $(UNIX_BUILD) $(UNIX_BUILD).make-args $(TEST_BUILD) $(TEST_BUILD).make-args \
+		build/mpy-cross build/micropython build/micropython-test build/reference build/variants \
 		build/micropython-reference build/micropython-libcalloc \
 		build/unix-1.26 build/mpy-cross-1.26 build/micropython-1.26
 

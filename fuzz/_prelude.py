@@ -1,5 +1,5 @@
 # Shared by every fuzz target (fuzz/fuzz_mpssl.c runs this, then the target's script, once;
-# then fuzz_one(data) per input). Also runs under build/micropython, for fuzz/record_seeds.py.
+# then fuzz_one(data) per input). Also runs under build/micropython-test, for fuzz/record_seeds.py.
 import gc
 import io
 import os

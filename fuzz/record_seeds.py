@@ -1,8 +1,8 @@
 # Records the fuzz targets' seed corpora from real handshakes: a client and a server of our
 # module talk through in-memory links that keep what each side sends; the bytes one side sent
 # become a seed for the target that plays the other side. Also seeds for "load" from the test
-# certificates. Run by `make fuzz-corpus` under build/micropython:
-#   MPSSL_CERTS=build/certs build/micropython fuzz/record_seeds.py fuzz/corpus
+# certificates. Run by `make fuzz-corpus` under build/micropython-test:
+#   MPSSL_CERTS=build/certs build/micropython-test fuzz/record_seeds.py fuzz/corpus
 import sys
 
 exec(open(sys.argv[0].rsplit("/", 1)[0] + "/_prelude.py").read())

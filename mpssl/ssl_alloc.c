@@ -13,6 +13,13 @@
 // lists, one per 16-byte size class, and are handed out again zeroed. The
 // lists hold at most MPSSL_ALLOC_CACHE_BYTES and are emptied when the last
 // handshake ends, so open connections and an idle module hold nothing extra.
+//
+// Sanitizer test builds (MPSSL_ALLOC_LIBC, make asan) take each block from
+// libc instead, uncached, so that AddressSanitizer gives it red zones and a
+// quarantine (the GC heap is one block to it); a GC-heap block of the
+// product's size stands in for it, so gc.mem_alloc() and running out of heap
+// are the product's.
+#include <stdlib.h>
 #include <string.h>
 
 #include "py/runtime.h"
@@ -27,10 +34,19 @@
 #define SSL_ALLOC_GRAIN (16)
 #define SSL_ALLOC_CLASSES (16) // blocks of 16 to 256 bytes
 
+#if defined(MPSSL_ALLOC_LIBC) && !defined(MPSSL_TESTING)
+#error "MPSSL_ALLOC_LIBC is for test builds only"
+#endif
+
 // Each block starts with its usable size (rounded up to the grain for
 // cacheable sizes); the caller's memory follows, 8-byte aligned.
 typedef union _ssl_alloc_header_t {
-    size_t size;
+    struct {
+        size_t size;
+        #if defined(MPSSL_ALLOC_LIBC)
+        void *stand_in; // the GC-heap block of the product's size
+        #endif
+    };
     uint64_t align;
 } ssl_alloc_header_t;
 
@@ -50,15 +66,46 @@ static size_t ssl_alloc_handshakes;
 static bool ssl_alloc_failed;
 
 static bool ssl_alloc_cacheable(size_t size) {
+    #if defined(MPSSL_ALLOC_LIBC)
+    (void)size;
+    return false;
+    #else
     return ssl_alloc_handshakes > 0 && size <= SSL_ALLOC_GRAIN * SSL_ALLOC_CLASSES;
+    #endif
 }
 
 static size_t ssl_alloc_class(size_t rounded) {
     return rounded / SSL_ALLOC_GRAIN - 1;
 }
 
+#if defined(MPSSL_ALLOC_LIBC)
+static ssl_alloc_header_t *ssl_alloc_block(size_t size) {
+    void *stand_in = m_tracked_calloc(1, sizeof(uint64_t) + size);
+    ssl_alloc_header_t *header = stand_in ? calloc(1, sizeof(ssl_alloc_header_t) + size) : NULL;
+    if (header == NULL) {
+        m_tracked_free(stand_in);
+        return NULL;
+    }
+    header->stand_in = stand_in;
+    return header;
+}
+
+static void ssl_alloc_block_free(ssl_alloc_header_t *header) {
+    m_tracked_free(header->stand_in);
+    free(header);
+}
+#else
+static ssl_alloc_header_t *ssl_alloc_block(size_t size) {
+    return m_tracked_calloc(1, sizeof(ssl_alloc_header_t) + size);
+}
+
+static void ssl_alloc_block_free(ssl_alloc_header_t *header) {
+    m_tracked_free(header);
+}
+#endif
+
 static void *ssl_alloc_from_heap(size_t size) {
-    ssl_alloc_header_t *header = m_tracked_calloc(1, sizeof(ssl_alloc_header_t) + size);
+    ssl_alloc_header_t *header = ssl_alloc_block(size);
     if (header == NULL) {
         return NULL;
     }
@@ -120,7 +167,7 @@ void mpssl_free(void *ptr) {
         ssl_alloc_cached_bytes += size;
         return;
     }
-    m_tracked_free(header);
+    ssl_alloc_block_free(header);
 }
 
 // Returns every cached block to the GC heap.
@@ -129,7 +176,7 @@ static void ssl_alloc_drain(void) {
         while (ssl_alloc_cache[i] != NULL) {
             ssl_alloc_free_t *block = ssl_alloc_cache[i];
             ssl_alloc_cache[i] = block->next;
-            m_tracked_free((ssl_alloc_header_t *)block - 1);
+            ssl_alloc_block_free((ssl_alloc_header_t *)block - 1);
         }
     }
     ssl_alloc_cached_bytes = 0;

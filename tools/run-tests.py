@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Run mpssl's tests against build/micropython.
+"""Run mpssl's tests against build/micropython-test (make test-build).
 
 usage: python3 tools/run-tests.py [--only PATTERN] [--suite NAME ...] [--list]
-Environment: MPSSL_MICROPYTHON overrides the binary under test (default build/micropython),
-MPSSL_UPSTREAM_TESTS MicroPython's tests directory (default build/deps/micropython/tests), whose
-runners run every suite and whose ssl/tls tests the upstream suite runs, with the expectations
-of that MicroPython release (tools/upstream_suite.py). make test-1.26 sets both for 1.26.1.
+Environment: MPSSL_MICROPYTHON overrides the binary under test (default
+build/micropython-test: the product with the _mpssl_testing hooks), MPSSL_PRODUCT the product
+binary the product suite checks (default build/micropython), MPSSL_UPSTREAM_TESTS MicroPython's
+tests directory (default build/deps/micropython/tests), whose runners run every suite and whose
+ssl/tls tests the upstream suite runs, with the expectations of that MicroPython release
+(tools/upstream_suite.py). make test-1.26 sets both for 1.26.1.
 
 The test command. It creates the test certificates (tools/make-certs.sh), starts the peers the
 tests talk to on loopback (openssl s_server instances, a Go TLS server, raw-socket misbehaving
@@ -52,8 +54,9 @@ import upstream_suite
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 MICROPYTHON = os.path.abspath(
-    os.environ.get("MPSSL_MICROPYTHON", os.path.join(BUILD, "micropython"))
+    os.environ.get("MPSSL_MICROPYTHON", os.path.join(BUILD, "micropython-test"))
 )
+PRODUCT = os.path.abspath(os.environ.get("MPSSL_PRODUCT", os.path.join(BUILD, "micropython")))
 CERTS = os.path.join(BUILD, "certs")
 # This run's directory (peer logs, s_client requests, failed tests' output), made by prepare()
 # under build/test-run/ so that concurrent runs do not meet; removed when every test passed.
@@ -74,7 +77,8 @@ class Suite(NamedTuple):
     # tools/upstream_suite.py; "qemu": make test-qemu (ports/qemu/qemu.mk) on the emulated board;
     # "native": C programs compiled against the unix build's Mbed TLS (run_native);
     # "constant-flow": the same under valgrind (run_constant_flow); "wycheproof": Wycheproof
-    # vector files through tests/wycheproof's driver (run_wycheproof)
+    # vector files through tests/wycheproof's driver (run_wycheproof);
+    # "apifuzz": fuzz/api/apifuzz.py (run_apifuzz)
     runner: str
     dir: str
     patterns: tuple  # file globs inside dir; names starting with "_" are helpers, never tests
@@ -126,6 +130,11 @@ SUITES = [
     # tests/qemu on the emulated Cortex-M3 board, in each firmware profile.
     Suite("qemu-small", "qemu", "tests/qemu", ("*.py",), binary="", profile="small"),
     Suite("qemu-full", "qemu", "tests/qemu", ("*.py",), binary="", profile="full"),
+    # The binary users run (make), not the test build: no test hooks in it.
+    Suite("product", "single", "tests/product", ("*.py",), binary=PRODUCT),
+    # The API fuzzer (fuzz/api/apifuzz.py), one test; make test-asan runs it on the sanitizer
+    # build for MPSSL_API_FUZZ_SECONDS (default 75).
+    Suite("apifuzz", "apifuzz", "fuzz/api", ("apifuzz.py",), default=False),
 ]
 
 
@@ -647,8 +656,8 @@ def run_qemu(suite, files, env):
 
 
 def native_objects():
-    """The unix build's Mbed TLS objects, or None before make."""
-    objects = glob.glob(os.path.join(BUILD, "unix", "**", "library", "ssl_tls.o"), recursive=True)
+    """The unix test build's Mbed TLS objects, or None before make test-build."""
+    objects = glob.glob(os.path.join(BUILD, "unix-test", "**", "library", "ssl_tls.o"), recursive=True)
     return glob.glob(os.path.join(os.path.dirname(objects[0]), "*.o")) if objects else None
 
 
@@ -685,7 +694,7 @@ def run_native(suite, files, env, wrapper=()):
     there are CPUs; reported in order."""
     library = native_objects()
     if not library:
-        return [], 1, "no Mbed TLS objects under build/unix: run make first"
+        return [], 1, "no Mbed TLS objects under build/unix-test: run make test-build first"
 
     def one(test):
         exe, complaint = build_native(test, library)
@@ -721,7 +730,7 @@ def run_wycheproof(suite, files, env):
     the driver's lines. Each file's count of vectors run is printed."""
     library = native_objects()
     if not library:
-        return [], 1, "no Mbed TLS objects under build/unix: run make first"
+        return [], 1, "no Mbed TLS objects under build/unix-test: run make test-build first"
     if not os.path.isdir(WYCHEPROOF):
         return [], 1, "no Wycheproof vectors in %s: run make (it fetches them)" % WYCHEPROOF
     exe, complaint = build_native(os.path.join(suite.dir, "wycheproof.c"), library)
@@ -750,9 +759,23 @@ def run_wycheproof(suite, files, env):
     return results, 0, ""
 
 
+def run_apifuzz(suite, files, env):
+    """The API fuzzer on the suite's binary for MPSSL_API_FUZZ_SECONDS: one result, its output
+    (seeds, reduced scripts) the detail of a failure."""
+    seconds = os.environ.get("MPSSL_API_FUZZ_SECONDS", "75")
+    args = [sys.executable, os.path.join(ROOT, files[0]), "--binary", suite.binary, "--seconds", seconds]
+    lines = []
+    rc, _ = run_runner(args, env, lines.append)
+    status = "pass" if rc == 0 and "pass fuzz/api" in lines else "FAIL"
+    results = []
+    report(Result(files[0], status, "\n".join(lines[:400])), results)
+    return results, rc, ""
+
+
 RUNNERS = {
     "single": run_single, "multi": run_multi, "upstream": run_upstream, "qemu": run_qemu,
     "native": run_native, "constant-flow": run_constant_flow, "wycheproof": run_wycheproof,
+    "apifuzz": run_apifuzz,
 }
 
 
@@ -809,7 +832,7 @@ def test_env(peers, suite):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Run mpssl's tests against build/micropython.")
+    parser = argparse.ArgumentParser(description="Run mpssl's tests against build/micropython-test.")
     parser.add_argument(
         "--only", metavar="PATTERN", help="tests whose path contains PATTERN (glob)"
     )
@@ -832,7 +855,7 @@ def main():
     )
     if missing:
         names = ", ".join(os.path.relpath(b, ROOT) for b in missing)
-        print("run-tests: %s not found: run make first" % names)
+        print("run-tests: %s not found: run make test first" % names)
         print("0 passed, 0 failed")
         return 2
 

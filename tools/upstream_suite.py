@@ -417,7 +417,7 @@ def run(micropython, only=None, out=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("micropython", nargs="?", default=os.environ.get("MPSSL_MICROPYTHON", os.path.join(ROOT, "build", "micropython")))
+    parser.add_argument("micropython", nargs="?", default=os.environ.get("MPSSL_MICROPYTHON", os.path.join(ROOT, "build", "micropython-test")))
     parser.add_argument("--only", metavar="PATTERN", help="run only tests whose name contains PATTERN (glob)")
     parser.add_argument("--list", action="store_true", help="list the tests and exit")
     args = parser.parse_args()

@@ -32,7 +32,7 @@ QEMU_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm pytho
 # run-tests.py uses to reach the board, needs it), whatever python3 is first
 # on PATH.
 QEMU_PYTHON := /usr/bin/python3
-QEMU_MPY_CROSS := $(ROOT)/build/mpy-cross/mpy-cross
+QEMU_MPY_CROSS := $(MPY_CROSS)
 QEMU_TESTCERTS := $(QEMU_BUILD)/frozen/mpssl_testcerts.py
 
 # How run-tests.py and the footprint script start the board (the port's
@@ -66,9 +66,6 @@ QEMU_CFLAGS_full := $(call QEMU_CFLAGS_MPSSL,full)
 
 qemu-tools:
 	@$(ROOT)/tools/ensure-packages.sh $(QEMU_PACKAGES)
-
-$(QEMU_MPY_CROSS): $(MICROPY_PATCHED)
-	$(MAKE) -C $(MICROPY_SRC)/mpy-cross -j$(JOBS) BUILD=$(ROOT)/build/mpy-cross
 
 # Test certificates and keys, generated here and frozen as bytes.
 $(QEMU_TESTCERTS): $(ROOT)/tools/make-certs.sh $(QEMU_DIR)/make_testcerts.py

@@ -4,7 +4,7 @@
 # connection holds about 22 KB of Mbed TLS state on each side while open: run with
 # -X heapsize=16M. After a warm-up round, the heap in use, the TLS allocations alive, the
 # resident set and the open descriptors must be flat across rounds. Run by `make soak`:
-#   MPSSL_CERTS=build/certs MPSSL_PORT_BASE=24000 build/micropython -X heapsize=16M \
+#   MPSSL_CERTS=build/certs MPSSL_PORT_BASE=24000 build/micropython-test -X heapsize=16M \
 #       tests/reliability/soak/asyncio_concurrent.py
 import sys
 

@@ -3,7 +3,7 @@
 # and TLS 1.3, plus one failed handshake (wrong CA) every 50. After a warm-up, the MicroPython
 # heap in use, the TLS allocations alive, the process's resident set and its open descriptors
 # must end where they started, within the tolerances below. Run by `make soak`:
-#   MPSSL_CERTS=build/certs build/micropython tests/reliability/soak/sequential_handshakes.py
+#   MPSSL_CERTS=build/certs build/micropython-test tests/reliability/soak/sequential_handshakes.py
 import sys
 
 sys.path.append(sys.argv[0].rsplit("/", 2)[0])  # tests/reliability, for _inmemory
