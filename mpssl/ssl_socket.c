@@ -441,6 +441,10 @@ static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_u
 static mp_uint_t ssl_socket_close_notify_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
     (void)call;
     mbedtls_ssl_close_notify(&self->ssl);
+    // A close() or __del__ from the stream's write() meanwhile asked for
+    // what ssl_socket_close() does next; run on leaving, it would send
+    // close_notify again, into the same callback, until the stack ran out.
+    self->deferred = SSL_SOCKET_DEFER_NOTHING;
     return 0;
 }
 
@@ -464,12 +468,9 @@ static void ssl_socket_close(mp_obj_ssl_socket_t *self) {
         }
         nlr_pop();
     }
-    // A close() from a callback during close_notify may have done it all.
-    if (self->state != SSL_SOCKET_CLOSED) {
-        ssl_socket_release(self);
-        int err;
-        mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_CLOSE, 0, &err);
-    }
+    ssl_socket_release(self);
+    int err;
+    mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_CLOSE, 0, &err);
     if (raised) {
         nlr_jump(nlr.ret_val);
     }
