@@ -45,6 +45,7 @@ static void ssl_socket_release(mp_obj_ssl_socket_t *self) {
     mbedtls_ssl_free(&self->ssl);
     mpssl_io_release(self);
     ssl_socket_set_state(self, SSL_SOCKET_CLOSED);
+    mpssl_context_connection_released(self->context);
 }
 
 // ---- Python code inside Mbed TLS ---------------------------------------------
@@ -572,6 +573,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
 
     mp_obj_ssl_socket_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_socket_t, &mpssl_socket_type);
     self->context = context;
+    ++context->connections;
     self->sock = sock;
     mbedtls_ssl_init(&self->ssl);
     self->peer_cert = mp_const_none;
