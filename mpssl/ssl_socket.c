@@ -522,7 +522,10 @@ static mp_uint_t ssl_socket_poll_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t
         // caller's next read or write moves it on.
         sock_ready = (sock_ready & ~rdwr) | (flags & rdwr);
     }
-    return ready | sock_ready;
+    // Only what was asked for, and the conditions always reported: a stream
+    // written in Python may set any bit, and select counts an object ready
+    // on bits it then drops (a hole in poll()'s result list, a crash).
+    return (ready | sock_ready) & (flags | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP | MP_STREAM_POLL_NVAL);
 }
 
 static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
