@@ -568,6 +568,10 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
         mp_raise_ValueError(MP_ERROR_TEXT("a DTLS server needs client_id (the client's address) for HelloVerify"));
     }
     const char *hostname = server_hostname == mp_const_none ? NULL : mpssl_str_get_cstr(server_hostname, "server_hostname");
+    if (hostname != NULL && strlen(hostname) > MBEDTLS_SSL_MAX_HOST_NAME_LEN) {
+        // Mbed TLS would refuse it as "bad input parameters".
+        mp_raise_ValueError(MP_ERROR_TEXT("server_hostname is longer than a DNS name can be (255 bytes)"));
+    }
     mp_buffer_info_t transport_id = { .buf = NULL, .len = 0 };
     if (dtls && server) {
         mp_get_buffer_raise(client_id, &transport_id, MP_BUFFER_READ);
