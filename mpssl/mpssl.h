@@ -52,6 +52,8 @@ typedef struct _mp_obj_ssl_context_t {
     uint8_t verify_mode;   // one of MPSSL_CERT_*
     uint8_t max_fragment_code; // MBEDTLS_SSL_MAX_FRAG_LEN_* a client asks for
     uint16_t busy;         // connections of this context inside Mbed TLS now (ssl_socket.c)
+    size_t connections;    // connections set up on this context and not yet released
+    bool finalised;        // __del__ was called: freed, or freed with the last connection
 } mp_obj_ssl_context_t;
 
 // The life of one connection. Errors are sticky: once FAILED, every call
@@ -124,6 +126,9 @@ mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode);
 
 // ssl_context.c: refuses a change while a connection is inside Mbed TLS.
 void mpssl_context_check_idle(mp_obj_ssl_context_t *context);
+// ssl_context.c: a connection freed its Mbed TLS state (ssl_socket.c counts
+// them up in context->connections).
+void mpssl_context_connection_released(mp_obj_ssl_context_t *context);
 
 // ssl_socket.c
 // The context's protocol decides which end this is; server_side is only

@@ -59,6 +59,16 @@ mp_obj_t mpssl_ciphers_list(mp_obj_ssl_context_t *self) {
     return list;
 }
 
+// Whether the zero-terminated list ids holds id.
+static bool ssl_cipher_listed(const int *ids, int id) {
+    for (; *ids != 0; ++ids) {
+        if (*ids == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // TLS 1.3 suites have ids 0x13xx; all others here are TLS 1.2's.
 static bool ssl_cipher_is_tls13(int id) {
     return (id >> 8) == 0x13;
@@ -75,6 +85,8 @@ void mpssl_ciphers_set(mp_obj_ssl_context_t *self, mp_obj_t names) {
         mp_raise_ValueError(MP_ERROR_TEXT("set_ciphers expects at least one cipher suite"));
     }
     int *ids = m_new(int, count + 1);
+    size_t listed = 0;
+    ids[0] = 0;
     bool tls12 = false;
     bool tls13 = false;
     for (size_t i = 0; i < count; ++i) {
@@ -82,14 +94,19 @@ void mpssl_ciphers_set(mp_obj_ssl_context_t *self, mp_obj_t names) {
             mp_raise_ValueError(MP_ERROR_TEXT("cipher suite names must be str"));
         }
         const char *name = mpssl_str_get_cstr(items[i], "a cipher suite name");
-        ids[i] = ssl_cipher_lookup(name);
-        if (ids[i] == 0) {
+        int id = ssl_cipher_lookup(name);
+        if (id == 0) {
             mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown cipher suite: %s"), name);
         }
-        tls13 |= ssl_cipher_is_tls13(ids[i]);
-        tls12 |= !ssl_cipher_is_tls13(ids[i]);
+        tls13 |= ssl_cipher_is_tls13(id);
+        tls12 |= !ssl_cipher_is_tls13(id);
+        // A suite named again is listed once: repeats add nothing, and
+        // a few thousand would not fit in the ClientHello.
+        if (!ssl_cipher_listed(ids, id)) {
+            ids[listed++] = id;
+            ids[listed] = 0;
+        }
     }
-    ids[count] = 0;
     // Only now, with every name valid, does the context change.
     self->ciphersuites = ids;
     mbedtls_ssl_conf_ciphersuites(&self->conf, ids);
@@ -105,12 +122,7 @@ bool mpssl_ciphers_usable(mp_obj_ssl_context_t *self, int id, int version) {
     if (version < (int)conf->MBEDTLS_PRIVATE(min_tls_version) || version > (int)conf->MBEDTLS_PRIVATE(max_tls_version)) {
         return false;
     }
-    for (const int *listed = ssl_cipher_ids(self); *listed != 0; ++listed) {
-        if (*listed == id) {
-            return true;
-        }
-    }
-    return false;
+    return ssl_cipher_listed(ssl_cipher_ids(self), id);
 }
 
 // CPython's SSLSocket.cipher(): (name, protocol version, secret bits).

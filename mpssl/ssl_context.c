@@ -11,10 +11,18 @@ static mp_obj_ssl_context_t *ssl_context_get(mp_obj_t self_in) {
     return MP_OBJ_TO_PTR(self_in);
 }
 
+// After __del__ the configuration is gone, or goes with the last connection.
+static void ssl_context_check_live(mp_obj_ssl_context_t *context) {
+    if (context->finalised) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("SSLContext was finalised (its __del__ was called): make a new one"));
+    }
+}
+
 // Mbed TLS reads the configuration while one of the context's connections
 // is inside it: a callback there (verify_callback, a stream written in
-// Python) must not change or free it.
+// Python) must not change it.
 void mpssl_context_check_idle(mp_obj_ssl_context_t *context) {
+    ssl_context_check_live(context);
     if (context->busy != 0) {
         mp_raise_msg(&mp_type_RuntimeError,
             MP_ERROR_TEXT("SSLContext is in use by a handshake or transfer: change it outside its callbacks"));
@@ -165,6 +173,8 @@ mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode) {
     self->verify_callback = mp_const_none;
     self->protocol = protocol;
     self->busy = 0;
+    self->connections = 0;
+    self->finalised = false;
 
     bool server = protocol & MPSSL_PROTOCOL_SERVER;
     bool dtls = protocol & MPSSL_PROTOCOL_DTLS;
@@ -260,9 +270,24 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     }
 }
 
+// Every connection's Mbed TLS state points into the configuration, so while
+// any is left (__del__ called by hand, or the GC finalising the context
+// before its sockets in the same sweep) the last one frees it.
 static mp_obj_t ssl_context___del__(mp_obj_t self_in) {
-    ssl_context_free(ssl_context_get_idle(self_in));
+    mp_obj_ssl_context_t *self = ssl_context_get(self_in);
+    if (!self->finalised) {
+        self->finalised = true;
+        if (self->connections == 0) {
+            ssl_context_free(self);
+        }
+    }
     return mp_const_none;
+}
+
+void mpssl_context_connection_released(mp_obj_ssl_context_t *context) {
+    if (--context->connections == 0 && context->finalised) {
+        ssl_context_free(context);
+    }
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context___del___obj, ssl_context___del__);
 
@@ -309,7 +334,9 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
-    return mpssl_socket_new(ssl_context_get(pos_args[0]), pos_args[1], args[ARG_do_handshake_on_connect].u_bool,
+    mp_obj_ssl_context_t *self = ssl_context_get(pos_args[0]);
+    ssl_context_check_live(self);
+    return mpssl_socket_new(self, pos_args[1], args[ARG_do_handshake_on_connect].u_bool,
         args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj, args[ARG_session].u_obj);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj, 2, ssl_context_wrap_socket);

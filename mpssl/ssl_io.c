@@ -62,14 +62,18 @@ static int ssl_io_exception_errno(mp_obj_ssl_socket_t *self, mp_obj_t exc) {
 }
 
 // A stream that reports more bytes than it was given room for (or asked to
-// send) would have Mbed TLS read past its buffer: that is the stream's bug,
-// and it is named as such (an OSError, as CPython's buffered I/O raises for
-// a raw stream's impossible count).
+// send) would have Mbed TLS read past its buffer, and a write() that takes
+// none of its bytes would be retried for ever (it has no EOF to mean; a
+// stream that would block returns None): that is the stream's bug, and it
+// is named as such (an OSError, as CPython's buffered I/O raises for a raw
+// stream's impossible count).
 static void ssl_io_check_count(int op, mp_uint_t n, size_t len) {
-    if (op != SSL_IO_POLL && n != MP_STREAM_ERROR && n > len) {
+    bool writing = op == SSL_IO_WRITE;
+    if (op != SSL_IO_POLL && n != MP_STREAM_ERROR && (n > len || (writing && n == 0 && len > 0))) {
         mp_raise_msg_varg(&mp_type_OSError,
-            MP_ERROR_TEXT("the wrapped stream's %s returned %u for a buffer of %u bytes: it must return 0 to len(buf)"),
-            op == SSL_IO_READ ? "readinto()" : "write()", (unsigned)n, (unsigned)len);
+            MP_ERROR_TEXT("the wrapped stream's %s returned %u for a buffer of %u bytes: it must return %u to len(buf)%s"),
+            writing ? "write()" : "readinto()", (unsigned)n, (unsigned)len, writing ? 1 : 0,
+            writing ? ", or None when it would block" : "");
     }
 }
 

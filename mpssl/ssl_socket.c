@@ -45,6 +45,7 @@ static void ssl_socket_release(mp_obj_ssl_socket_t *self) {
     mbedtls_ssl_free(&self->ssl);
     mpssl_io_release(self);
     ssl_socket_set_state(self, SSL_SOCKET_CLOSED);
+    mpssl_context_connection_released(self->context);
 }
 
 // ---- Python code inside Mbed TLS ---------------------------------------------
@@ -441,6 +442,10 @@ static mp_uint_t ssl_socket_stream_write(mp_obj_t self_in, const void *buf, mp_u
 static mp_uint_t ssl_socket_close_notify_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
     (void)call;
     mbedtls_ssl_close_notify(&self->ssl);
+    // A close() or __del__ from the stream's write() meanwhile asked for
+    // what ssl_socket_close() does next; run on leaving, it would send
+    // close_notify again, into the same callback, until the stack ran out.
+    self->deferred = SSL_SOCKET_DEFER_NOTHING;
     return 0;
 }
 
@@ -464,12 +469,9 @@ static void ssl_socket_close(mp_obj_ssl_socket_t *self) {
         }
         nlr_pop();
     }
-    // A close() from a callback during close_notify may have done it all.
-    if (self->state != SSL_SOCKET_CLOSED) {
-        ssl_socket_release(self);
-        int err;
-        mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_CLOSE, 0, &err);
-    }
+    ssl_socket_release(self);
+    int err;
+    mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_CLOSE, 0, &err);
     if (raised) {
         nlr_jump(nlr.ret_val);
     }
@@ -520,7 +522,10 @@ static mp_uint_t ssl_socket_poll_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t
         // caller's next read or write moves it on.
         sock_ready = (sock_ready & ~rdwr) | (flags & rdwr);
     }
-    return ready | sock_ready;
+    // Only what was asked for, and the conditions always reported: a stream
+    // written in Python may set any bit, and select counts an object ready
+    // on bits it then drops (a hole in poll()'s result list, a crash).
+    return (ready | sock_ready) & (flags | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP | MP_STREAM_POLL_NVAL);
 }
 
 static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
@@ -563,6 +568,10 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
         mp_raise_ValueError(MP_ERROR_TEXT("a DTLS server needs client_id (the client's address) for HelloVerify"));
     }
     const char *hostname = server_hostname == mp_const_none ? NULL : mpssl_str_get_cstr(server_hostname, "server_hostname");
+    if (hostname != NULL && strlen(hostname) > MBEDTLS_SSL_MAX_HOST_NAME_LEN) {
+        // Mbed TLS would refuse it as "bad input parameters".
+        mp_raise_ValueError(MP_ERROR_TEXT("server_hostname is longer than a DNS name can be (255 bytes)"));
+    }
     mp_buffer_info_t transport_id = { .buf = NULL, .len = 0 };
     if (dtls && server) {
         mp_get_buffer_raise(client_id, &transport_id, MP_BUFFER_READ);
@@ -571,6 +580,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
 
     mp_obj_ssl_socket_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_socket_t, &mpssl_socket_type);
     self->context = context;
+    ++context->connections;
     self->sock = sock;
     mbedtls_ssl_init(&self->ssl);
     self->peer_cert = mp_const_none;
