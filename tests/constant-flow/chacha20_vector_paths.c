@@ -11,6 +11,7 @@
 #include "chacha20.c"
 
 #include "_cf.h"
+#include "../native/_chacha20_reference.h"
 
 #if !defined(__SSE2__) || !defined(MBEDTLS_ARCH_IS_X64)
 #error "this test is for the x86-64 vector paths"
@@ -30,22 +31,8 @@ static void mark_state(uint32_t state[16], int secret) {
     }
 }
 
-static void start_random(mbedtls_chacha20_context *ctx, uint32_t counter) {
-    unsigned char key[32], nonce[12];
-    cf_random_bytes(key, sizeof(key));
-    cf_random_bytes(nonce, sizeof(nonce));
-    mbedtls_chacha20_init(ctx);
-    mbedtls_chacha20_setkey(ctx, key);
-    mbedtls_chacha20_starts(ctx, nonce, counter);
-}
-
-static void scalar_keystream(const uint32_t state[16], size_t blocks, unsigned char *out) {
-    uint32_t s[16];
-    memcpy(s, state, sizeof(s));
-    for (size_t b = 0; b < blocks; b++) {
-        chacha20_block(s, out + b * CHACHA20_BLOCK_SIZE_BYTES);
-        s[CHACHA20_CTR_INDEX]++;
-    }
+static void random_bytes(unsigned char *buf, size_t len) {
+    cf_random_bytes(buf, len);
 }
 
 static void check_path(const char *name, blocks_fn fn, size_t blocks, size_t *n) {

@@ -14,6 +14,7 @@
 // TLS from the unix build's objects. Exit status 0 when everything matches; it prints which
 // paths it could run.
 #include "chacha20.c"
+#include "_chacha20_reference.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,32 +42,11 @@ static void random_bytes(unsigned char *buf, size_t len) {
     }
 }
 
-// The scalar keystream of `blocks` blocks from the state's counter on (the counter wraps at
-// 2^32, as each lane of the vector functions' does; mbedtls_chacha20_update() stops there).
-static void scalar_keystream(const uint32_t state[16], size_t blocks, unsigned char *out) {
-    uint32_t s[16];
-    memcpy(s, state, sizeof(s));
-    for (size_t b = 0; b < blocks; b++) {
-        chacha20_block(s, out + b * CHACHA20_BLOCK_SIZE_BYTES);
-        s[CHACHA20_CTR_INDEX]++;
-    }
-}
-
 static void check(int ok, const char *what, uint32_t counter, size_t detail) {
     if (!ok) {
         failures++;
         printf("MISMATCH %s (counter %08x, %zu)\n", what, (unsigned)counter, detail);
     }
-}
-
-// A context with a random key and nonce, its block counter at `counter`.
-static void start_random(mbedtls_chacha20_context *ctx, uint32_t counter) {
-    unsigned char key[32], nonce[12];
-    random_bytes(key, sizeof(key));
-    random_bytes(nonce, sizeof(nonce));
-    mbedtls_chacha20_init(ctx);
-    mbedtls_chacha20_setkey(ctx, key);
-    mbedtls_chacha20_starts(ctx, nonce, counter);
 }
 
 typedef void (*blocks_fn)(uint32_t state[16], const unsigned char *input, unsigned char *output);

@@ -9,20 +9,9 @@
 # server reports the largest record it sent, counted on the wire: above 2^14 bytes there (16408
 # with TLS 1.2 AES-GCM, 16401 with TLS 1.3: 2^14 bytes of content and the AEAD's overhead), so
 # the test cannot pass on smaller records.
-from _common import client_context, connect, describe
+from _common import client_context, connect, describe, recv_exact
 
 LINE = bytes(range(48, 123)) * 540  # 40 500 bytes; the peer answers it reversed
-
-
-def read_line(s, n):
-    # A line of n bytes (with its newline) from s.
-    got = b""
-    while len(got) < n:
-        chunk = s.read(n - len(got))
-        if not chunk:
-            break
-        got += chunk
-    return got
 
 
 ctx = client_context()
@@ -33,7 +22,7 @@ for peer in ("IGNORES_MFL12", "IGNORES_MFL13"):
         s = ctx.wrap_socket(sock, server_hostname="localhost")
         version = s.cipher()[1]
         s.write(LINE + b"\n")
-        intact = read_line(s, len(LINE) + 1) == bytes(reversed(LINE)) + b"\n"
+        intact = recv_exact(s, len(LINE) + 1) == bytes(reversed(LINE)) + b"\n"
         s.write(b"largest?\n")
         largest = int(s.readline())
         print(peer, version, "40 kB back intact:", intact)
