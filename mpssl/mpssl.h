@@ -182,6 +182,9 @@ bool mpssl_ciphers_usable(mp_obj_ssl_context_t *self, int id, int version);
 // ssl_errors.c: the one place that turns an Mbed TLS failure into a Python exception.
 NORETURN void mpssl_raise(int ret, uint32_t verify_flags);
 NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self);
+// Whether exc is an Exception, not a KeyboardInterrupt, SystemExit or
+// GeneratorExit (which reach the caller unchanged, whatever else was raised).
+bool mpssl_is_exception(mp_obj_t exc);
 void mpssl_raise_if_out_of_memory(void);
 NORETURN void mpssl_raise_closed(void);
 NORETURN void mpssl_raise_oserror_msg(int code, const char *message);

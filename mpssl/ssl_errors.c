@@ -183,13 +183,16 @@ NORETURN static void mpssl_raise_stream_error(mp_obj_ssl_socket_t *self) {
     mpssl_raise_oserror(err, &message);
 }
 
+bool mpssl_is_exception(mp_obj_t exc) {
+    return mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_Exception));
+}
+
 // A callback raised exc inside Mbed TLS. One from verify_callback that is
 // an Exception becomes the verification failure, naming it, with the
 // original as its third argument (MicroPython has no __cause__); anything
 // else is raised as it was.
 NORETURN static void mpssl_raise_callback_error(mp_obj_ssl_socket_t *self, mp_obj_t exc) {
-    bool exception = mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_Exception));
-    if (!exception) {
+    if (!mpssl_is_exception(exc)) {
         // KeyboardInterrupt, SystemExit, GeneratorExit: raised once, as
         // they were; the connection's own error stands after that.
         self->callback_exc = MP_OBJ_NULL;

@@ -67,8 +67,12 @@ void mpssl_socket_check_idle(mp_obj_ssl_socket_t *self) {
     }
 }
 
+// The first exception is kept, unless a later one is not an Exception and
+// the kept one is: a stream that raised ValueError and then, on Mbed TLS's
+// next call, KeyboardInterrupt must not lose the interrupt.
 void mpssl_socket_callback_raised(mp_obj_ssl_socket_t *self, mp_obj_t exc, bool verify) {
-    if (self->callback_exc == MP_OBJ_NULL) {
+    if (self->callback_exc == MP_OBJ_NULL
+        || (mpssl_is_exception(self->callback_exc) && !mpssl_is_exception(exc))) {
         self->callback_exc = exc;
         self->callback_exc_verify = verify;
     }
