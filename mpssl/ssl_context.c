@@ -270,6 +270,12 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     }
 }
 
+void mpssl_context_connection_released(mp_obj_ssl_context_t *context) {
+    if (--context->connections == 0 && context->finalised) {
+        ssl_context_free(context);
+    }
+}
+
 // Every connection's Mbed TLS state points into the configuration, so while
 // any is left (__del__ called by hand, or the GC finalising the context
 // before its sockets in the same sweep) the last one frees it.
@@ -284,11 +290,6 @@ static mp_obj_t ssl_context___del__(mp_obj_t self_in) {
     return mp_const_none;
 }
 
-void mpssl_context_connection_released(mp_obj_ssl_context_t *context) {
-    if (--context->connections == 0 && context->finalised) {
-        ssl_context_free(context);
-    }
-}
 static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context___del___obj, ssl_context___del__);
 
 static mp_obj_t ssl_context_load_cert_chain(mp_obj_t self_in, mp_obj_t certfile, mp_obj_t keyfile) {

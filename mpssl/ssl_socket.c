@@ -110,7 +110,10 @@ typedef mp_uint_t (*ssl_socket_op_t)(mp_obj_ssl_socket_t *self, ssl_socket_call_
 
 // Runs op with the connection busy. What a callback raised inside it fails
 // the connection and is raised now, with Mbed TLS out of the way, through
-// the error funnel. This is where the stream callbacks (read, write, poll)
+// the error funnel. One held from an earlier call is not raised again here:
+// reads and writes raise it as the sticky error (ssl_socket_stream_call),
+// and a poll reports the failed connection as NVAL, so that an event loop
+// polling it goes on to the read that raises. This is where the stream callbacks (read, write, poll)
 // raise rather than report an errcode: an exception a user's callback
 // raised (KeyboardInterrupt, say) must reach the caller unchanged, and an
 // errcode cannot carry it.
@@ -121,8 +124,9 @@ static mp_uint_t ssl_socket_run(mp_obj_ssl_socket_t *self, ssl_socket_op_t op, s
         ssl_socket_leave(self);
         nlr_jump(nlr.ret_val);
     }
+    mp_obj_t held = self->callback_exc;
     mp_uint_t ret = op(self, call);
-    if (self->callback_exc != MP_OBJ_NULL) {
+    if (self->callback_exc != held) {
         if (self->state != SSL_SOCKET_FAILED && self->state != SSL_SOCKET_CLOSED) {
             // Mbed TLS carried on (a poll that raised reads as "not ready").
             self->sock_errno = MP_EIO;
