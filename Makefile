@@ -8,6 +8,7 @@
 #                 the binary the tests run
 #   make test     build both, then run every test
 #   make test-1.26   the same module on MicroPython 1.26.1: build/micropython-1.26 and its suites
+#   make test-fullbuf   the test build with MPSSL_IN_BUFFER_INITIAL=0 and a few suites on it
 #   make bench    benchmarks against upstream MicroPython and CPython
 #                 (BENCH=quick: the short CI variant)
 #   make check-mbedtls-release   is there a Mbed TLS 3.6 release newer than our pin?
@@ -44,7 +45,8 @@ UNIX_MAKE_ARGS := \
 # start from TEST_MAKE_ARGS.
 TEST_MAKE_ARGS := $(UNIX_MAKE_ARGS) MPSSL_TESTING=1
 
-.PHONY: all deps deps-1.26 micropython-1.26 demo test test-build test-1.26 test-data clean check-mbedtls-release
+.PHONY: all deps deps-1.26 micropython-1.26 demo test test-build test-1.26 test-data clean check-mbedtls-release \
+	fullbuf test-fullbuf
 
 all: build/micropython test-data
 
@@ -113,6 +115,22 @@ test-build: build/micropython-test
 build/micropython-test: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS)
 	$(call build_unix,$(TEST_BUILD),$(TEST_MAKE_ARGS),$@)
 
+# The test build with MPSSL_IN_BUFFER_INITIAL=0 (mbedtls_config_mpssl.h: input buffers at
+# their full size from the start, a configuration users may choose), into build/unix-fullbuf;
+# make test-fullbuf runs FULLBUF_SUITES on it. Patch 0004's TLS tests only fail without the
+# patch here: the default build grows a shrunk input buffer back for a large record.
+FULLBUF_BUILD := $(ROOT)/build/unix-fullbuf
+FULLBUF_SUITES ?= ssl multi dtls-openssl records
+
+fullbuf: build/micropython-fullbuf
+
+build/micropython-fullbuf: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $(MPY_CROSS)
+	$(call build_unix,$(FULLBUF_BUILD),$(TEST_MAKE_ARGS) CFLAGS_EXTRA=-DMPSSL_IN_BUFFER_INITIAL=0,$@)
+
+test-fullbuf: build/micropython-fullbuf
+	MPSSL_MICROPYTHON=$(ROOT)/build/micropython-fullbuf \
+		python3 tools/run-tests.py $(addprefix --suite ,$(FULLBUF_SUITES))
+
 # MicroPython 1.26.1 (Debian testing) beside 1.25.0: the same module on the same patched Mbed
 # TLS with the test hooks (its suites need them), built into build/unix-1.26
 # (make build/micropython-1.26), with patches/micropython
@@ -173,7 +191,8 @@ clean:
 	rm -rf $(UNIX_BUILD) $(UNIX_BUILD).make-args $(TEST_BUILD) $(TEST_BUILD).make-args \
 		build/mpy-cross build/micropython build/micropython-test build/reference build/variants \
 		build/micropython-reference build/micropython-libcalloc \
-		build/unix-1.26 build/mpy-cross-1.26 build/micropython-1.26
+		build/unix-1.26 build/mpy-cross-1.26 build/micropython-1.26 \
+		$(FULLBUF_BUILD) $(FULLBUF_BUILD).make-args build/micropython-fullbuf
 
 include ports/qemu/qemu.mk
 
