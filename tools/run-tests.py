@@ -137,7 +137,7 @@ SUITES = [
     Suite("apifuzz", "apifuzz", "fuzz/api", ("apifuzz.py",), default=False),
     # Every Python example of the reference and the tutorials against the peers each names
     # (tests/docs/doc_examples.py), and stubs/*.pyi against the module (tests/docs/check_stubs.py).
-    Suite("docs", "docs", ".", ("docs/reference.md", "docs/tutorial-*.md", "tests/docs/check_*.py")),
+    Suite("docs", "docs", ".", ("docs/reference.md", "docs/tutorial-*.md", "docs/sessions.md", "docs/dtls.md", "tests/docs/check_*.py")),
 ]
 
 
