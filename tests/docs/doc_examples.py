@@ -183,11 +183,8 @@ class Peer:
     def check(self):
         if self.problem:
             return self.problem
-        want = self.opts.get("peer-expect")
-        if self.opts.get("peer") == "dtls-server":
-            want = want or "hello"
-        if self.opts.get("peer") == "dtls-client":
-            want = want or "hello"
+        # The DTLS peers send or expect "hello"; a TLS client peer, what peer-expect says.
+        want = self.opts.get("peer-expect") or ("hello" if "dtls" in self.opts.get("peer", "") else "")
         if self.opts.get("peer") in ("tls-client", "dtls-server", "dtls-client"):
             if not self.received:
                 return "the peer received nothing"
