@@ -198,3 +198,10 @@ include ports/qemu/qemu.mk
 
 include bench/bench.mk
 include tests/reliability/reliability.mk
+
+# The certificates tutorial's PKI: docs/tutorial-certificates.md's own openssl commands, run
+# in build/tutorial-pki (the docs suite makes a fresh one for each run).
+.PHONY: tutorial-pki
+tutorial-pki:
+	rm -rf build/tutorial-pki
+	python3 tests/docs/doc_examples.py --pki build/tutorial-pki

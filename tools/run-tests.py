@@ -135,6 +135,9 @@ SUITES = [
     # The API fuzzer (fuzz/api/apifuzz.py), one test; make test-asan runs it on the sanitizer
     # build for MPSSL_API_FUZZ_SECONDS (default 75).
     Suite("apifuzz", "apifuzz", "fuzz/api", ("apifuzz.py",), default=False),
+    # Every Python example of the reference and the tutorials against the peers each names
+    # (tests/docs/doc_examples.py), and stubs/*.pyi against the module (tests/docs/check_stubs.py).
+    Suite("docs", "docs", ".", ("docs/reference.md", "docs/tutorial-*.md", "docs/sessions.md", "docs/dtls.md", "tests/docs/check_*.py")),
 ]
 
 
@@ -772,10 +775,23 @@ def run_apifuzz(suite, files, env):
     return results, rc, ""
 
 
+def run_docs(suite, files, env):
+    """A page of docs/ (every Python example on it, tests/docs/doc_examples.py) or a checker
+    in tests/docs run with CPython: exit status 0 passes."""
+    results = []
+    for test in files:
+        script = test if test.endswith(".py") else os.path.join("tests", "docs", "doc_examples.py")
+        args = [sys.executable, os.path.join(ROOT, script), "--binary", suite.binary]
+        args += [] if test.endswith(".py") else [os.path.join(ROOT, test)]
+        run = subprocess.run(args, capture_output=True, text=True, timeout=900, env=env, cwd=ROOT)
+        report(Result(test, "pass" if run.returncode == 0 else "FAIL", (run.stdout + run.stderr)[-6000:]), results)
+    return results, 0, ""
+
+
 RUNNERS = {
     "single": run_single, "multi": run_multi, "upstream": run_upstream, "qemu": run_qemu,
     "native": run_native, "constant-flow": run_constant_flow, "wycheproof": run_wycheproof,
-    "apifuzz": run_apifuzz,
+    "apifuzz": run_apifuzz, "docs": run_docs,
 }
 
 
