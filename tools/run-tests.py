@@ -479,7 +479,7 @@ class Result(NamedTuple):
     detail: str = ""
 
 
-def suite_files(suite, only):
+def suite_files(suite, only, skip=()):
     if suite.runner == "upstream":
         return upstream_suite.tests(only)
     base = os.path.join(ROOT, suite.dir)
@@ -489,6 +489,8 @@ def suite_files(suite, only):
     files = [f for f in files if not os.path.basename(f).startswith("_")]
     if only:
         files = [f for f in files if fnmatch.fnmatch(os.path.relpath(f, ROOT), "*%s*" % only)]
+    for pattern in skip:
+        files = [f for f in files if not fnmatch.fnmatch(os.path.relpath(f, ROOT), "*%s*" % pattern)]
     return [os.path.relpath(f, ROOT) for f in files]
 
 
@@ -852,6 +854,10 @@ def main():
     parser.add_argument(
         "--only", metavar="PATTERN", help="tests whose path contains PATTERN (glob)"
     )
+    parser.add_argument(
+        "--skip", metavar="PATTERN", action="append", default=[],
+        help="leave out tests whose path contains PATTERN (glob; not counted at all)",
+    )
     parser.add_argument("--suite", action="append", choices=[s.name for s in SUITES])
     parser.add_argument("--list", action="store_true", help="list the selected tests and exit")
     args = parser.parse_args()
@@ -859,7 +865,7 @@ def main():
     global ONLY
     ONLY = args.only
     suites = [s for s in SUITES if (s.name in args.suite if args.suite else s.default)]
-    selected = [(s, suite_files(s, args.only)) for s in suites]
+    selected = [(s, suite_files(s, args.only, args.skip)) for s in suites]
     selected = [(s, files) for s, files in selected if files]
     if args.list:
         for suite, files in selected:
