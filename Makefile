@@ -122,7 +122,7 @@ build/micropython-test: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(MPSSL_SOURCES) $
 # out: the tests that hold the default configuration's heap figures and record sizes (this
 # one keeps 16 kB of input buffer per connection and sends records of at most 4 kB).
 FULLBUF_BUILD := $(ROOT)/build/unix-fullbuf
-FULLBUF_SUITES ?= ssl multi dtls-openssl
+FULLBUF_SUITES ?= ssl multi multi-cpython dtls-openssl
 FULLBUF_SKIP ?= max_fragment_length_shrinks_buffers
 
 fullbuf: build/micropython-fullbuf

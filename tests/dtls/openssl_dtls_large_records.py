@@ -1,10 +1,13 @@
 # DTLS records above 4 kB from OpenSSL, both directions, when no max_fragment_length was
 # agreed: RFC 6066 then allows records of the full 2^14 bytes. `openssl s_client -dtls1_2
-# -mtu 18000` sends our server a 12 000-byte line in records of up to 8 kB (its stdin buffer); our client, asking no
-# max_fragment_length, takes a 12 000-byte line from `openssl s_server -dtls1_2 -mtu 18000`.
-# Without patches/mbedtls/0004 both ends shrink their input buffer after the handshake to
-# the smaller of the input and output buffers (4 kB here) and drop the record as too long:
-# the server never sees the line, the client times out. The CPython instance drives openssl.
+# -mtu 18000` sends our server a 12 000-byte line in records of up to 8 kB (its stdin
+# buffer); our client, asking no max_fragment_length, takes a 12 000-byte line from
+# `openssl s_server -dtls1_2 -mtu 18000`.
+# Without patches/mbedtls/0004, in a build with MPSSL_IN_BUFFER_INITIAL=0 (make
+# test-fullbuf), our client counts "no max_fragment_length" as the smaller of its input and
+# output buffers (4 kB) when it shrinks its input buffer after the handshake, drops the
+# larger records and times out; the default build grows the buffer back for them (patch
+# 0015). The CPython instance drives openssl.
 import sys
 
 sys.path.append(".")
