@@ -231,8 +231,9 @@ def nginx_config(ports):
 
 
 def start_nginx(env):
-    # nginx from Debian's package, on free loopback ports; returns the process.
-    subprocess.run([os.path.join(ROOT, "tools", "ensure-packages.sh"), "nginx", "curl"], check=True)
+    # nginx from Debian's package, on free loopback ports; returns the process. curl (the
+    # s_client service's curl_* variants) and tshark (tests/records/keylog_*) come with it.
+    subprocess.run([os.path.join(ROOT, "tools", "ensure-packages.sh"), "nginx", "curl", "tshark"], check=True)
     ports = {name: free_port() for name in NGINX_SERVERS}
     conf = os.path.join(RUN, "nginx.conf")
     with open(conf, "w") as f:
