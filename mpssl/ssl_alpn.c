@@ -41,9 +41,15 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
     mpssl_context_check_idle(self);
     const char **list = ssl_alpn_copy(protocols);
     #if defined(MBEDTLS_SSL_ALPN)
-    int ret = mbedtls_ssl_conf_alpn_protocols(&self->conf, list);
-    if (ret != 0) {
-        mpssl_raise(ret, 0);
+    if (list == NULL) {
+        // mbedtls_ssl_conf_alpn_protocols() reads the list it is given: none
+        // is set by hand.
+        self->conf.MBEDTLS_PRIVATE(alpn_list) = NULL;
+    } else {
+        int ret = mbedtls_ssl_conf_alpn_protocols(&self->conf, list);
+        if (ret != 0) {
+            mpssl_raise(ret, 0);
+        }
     }
     #else
     mp_raise_NotImplementedError(MP_ERROR_TEXT("this build has no ALPN (MBEDTLS_SSL_ALPN)"));

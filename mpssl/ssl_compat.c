@@ -110,7 +110,9 @@ bool mpssl_compat_hostname_required(mp_obj_ssl_context_t *context) {
     return ssl_compat_check_hostname(context) && context->verify_mode != MPSSL_CERT_NONE;
 }
 
+#if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
 static int ssl_compat_sni(void *arg, mbedtls_ssl_context *ssl, const unsigned char *name, size_t len);
+#endif
 
 mp_obj_t mpssl_compat_context_load_attr(mp_obj_ssl_context_t *context, qstr attr) {
     switch (attr) {
@@ -144,8 +146,12 @@ static void ssl_compat_set_sni_callback(mp_obj_ssl_context_t *context, mp_obj_t 
     if (callback != mp_const_none && !mp_obj_is_callable(callback)) {
         mp_raise_TypeError(MP_ERROR_TEXT("sni_callback must be callable or None"));
     }
+    #if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
     context->sni_callback = callback;
     mbedtls_ssl_conf_sni(&context->conf, callback == mp_const_none ? NULL : ssl_compat_sni, NULL);
+    #else
+    mp_raise_NotImplementedError(MP_ERROR_TEXT("this build has no SNI (MBEDTLS_SSL_SERVER_NAME_INDICATION)"));
+    #endif
 }
 
 bool mpssl_compat_context_store_attr(mp_obj_ssl_context_t *context, qstr attr, mp_obj_t value) {
@@ -257,6 +263,7 @@ static mp_obj_t ssl_create_default_context(size_t n_args, const mp_obj_t *pos_ar
 MP_DEFINE_CONST_FUN_OBJ_KW(mpssl_create_default_context_obj, 0, ssl_create_default_context);
 
 // ---- sni_callback ---------------------------------------------------------------
+#if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
 
 // A name fit for a str: printable ASCII (IDNs travel as punycode).
 static bool ssl_compat_name_is_ascii(const unsigned char *name, size_t len) {
@@ -327,6 +334,13 @@ static void ssl_compat_switch_context(mp_obj_ssl_socket_t *self, mp_obj_t value)
     mpssl_compat_socket_release(self);
     self->sni_context = value;
 }
+#else
+static void ssl_compat_switch_context(mp_obj_ssl_socket_t *self, mp_obj_t value) {
+    (void)self;
+    (void)value;
+    mp_raise_ValueError(MP_ERROR_TEXT("SSLSocket.context can only be changed inside sni_callback"));
+}
+#endif // MBEDTLS_SSL_SERVER_NAME_INDICATION
 
 // ---- SSLSocket ------------------------------------------------------------------
 
