@@ -76,6 +76,8 @@ void mpssl_free(void *ptr);
 #define MBEDTLS_SSL_ENCRYPT_THEN_MAC
 // server_hostname sets SNI; a server may choose its certificate from it.
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION
+// set_alpn_protocols(): HTTP/2 and MQTT on port 443 need ALPN (RFC 7301).
+#define MBEDTLS_SSL_ALPN
 // Lets a constrained client ask for smaller records (RFC 6066).
 #define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
 // getpeercert() needs the peer's certificate after the handshake.

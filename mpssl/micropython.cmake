@@ -21,6 +21,9 @@ target_sources(usermod_mpssl INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/ssl_platform.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_alloc.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_testing.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_compat.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_alpn.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_keylog.c
     ${MPSSL_MBEDTLS_SOURCES}
 )
 

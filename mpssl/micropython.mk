@@ -15,6 +15,9 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_platform.c \
 	ssl_alloc.c \
 	ssl_testing.c \
+	ssl_compat.c \
+	ssl_alpn.c \
+	ssl_keylog.c \
 	)
 
 # Every library file is listed: each compiles to nothing unless our

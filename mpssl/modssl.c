@@ -9,6 +9,12 @@
 
 #include "mpssl.h"
 
+#if defined(MBEDTLS_SSL_ALPN)
+#define MPSSL_HAS_ALPN MP_ROM_TRUE
+#else
+#define MPSSL_HAS_ALPN MP_ROM_FALSE
+#endif
+
 static const MP_DEFINE_STR_OBJ(mpssl_mbedtls_version_obj, MBEDTLS_VERSION_STRING_FULL);
 
 // A str for C. A NUL inside would end it early there, so that
@@ -70,7 +76,17 @@ static MP_DEFINE_CONST_FUN_OBJ_KW(mod_ssl_wrap_socket_obj, 1, mod_ssl_wrap_socke
     { MP_ROM_QSTR(MP_QSTR_PROTOCOL_DTLS_SERVER), MP_ROM_INT(MPSSL_PROTOCOL_DTLS_SERVER) }, \
     { MP_ROM_QSTR(MP_QSTR_CERT_NONE), MP_ROM_INT(MPSSL_CERT_NONE) }, \
     { MP_ROM_QSTR(MP_QSTR_CERT_OPTIONAL), MP_ROM_INT(MPSSL_CERT_OPTIONAL) }, \
-    { MP_ROM_QSTR(MP_QSTR_CERT_REQUIRED), MP_ROM_INT(MPSSL_CERT_REQUIRED) }
+    { MP_ROM_QSTR(MP_QSTR_CERT_REQUIRED), MP_ROM_INT(MPSSL_CERT_REQUIRED) }, \
+    { MP_ROM_QSTR(MP_QSTR_SSLError), MP_ROM_PTR(&mpssl_ssl_error_type) }, \
+    { MP_ROM_QSTR(MP_QSTR_SSLCertVerificationError), MP_ROM_PTR(&mpssl_cert_verification_error_type) }, \
+    { MP_ROM_QSTR(MP_QSTR_TLSVersion), MP_ROM_PTR(&mpssl_tls_version_type) }, \
+    { MP_ROM_QSTR(MP_QSTR_Purpose), MP_ROM_PTR(&mpssl_purpose_type) }, \
+    { MP_ROM_QSTR(MP_QSTR_create_default_context), MP_ROM_PTR(&mpssl_create_default_context_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_HAS_ALPN), MPSSL_HAS_ALPN }, \
+    { MP_ROM_QSTR(MP_QSTR_ALERT_DESCRIPTION_HANDSHAKE_FAILURE), MP_ROM_INT(MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) }, \
+    { MP_ROM_QSTR(MP_QSTR_ALERT_DESCRIPTION_ACCESS_DENIED), MP_ROM_INT(MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED) }, \
+    { MP_ROM_QSTR(MP_QSTR_ALERT_DESCRIPTION_INTERNAL_ERROR), MP_ROM_INT(MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR) }, \
+    { MP_ROM_QSTR(MP_QSTR_ALERT_DESCRIPTION_UNRECOGNIZED_NAME), MP_ROM_INT(MBEDTLS_SSL_ALERT_MSG_UNRECOGNIZED_NAME) }
 
 static const mp_rom_map_elem_t mp_module_ssl_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_ssl) },

@@ -54,6 +54,13 @@ typedef struct _mp_obj_ssl_context_t {
     uint16_t busy;         // connections of this context inside Mbed TLS now (ssl_socket.c)
     size_t connections;    // connections set up on this context and not yet released
     bool finalised;        // __del__ was called: freed, or freed with the last connection
+    // CPython's names (ssl_compat.c, ssl_alpn.c, ssl_keylog.c).
+    mp_obj_t keylog_filename;     // str, or None
+    mp_obj_t sni_callback;        // callable, or None
+    const char **alpn_protocols;  // NULL-terminated copies Mbed TLS points to, or NULL
+    int16_t minimum_version;      // the TLSVersion values as set (MINIMUM_SUPPORTED...)
+    int16_t maximum_version;
+    int8_t check_hostname;        // 0 or 1 once set; -1 until then: verify_mode decides
 } mp_obj_ssl_context_t;
 
 // The life of one connection. Errors are sticky: once FAILED, every call
@@ -114,6 +121,9 @@ typedef struct _mp_obj_ssl_socket_t {
     bool session_fresh;       // client: a session or ticket arrived and is not exported yet
     bool session_reused;      // the completed handshake resumed a session
     bool full_handshake;      // the handshake so far exchanged certificates
+    // Servers: the context sni_callback chose (ssl_compat.c), or None.
+    mp_obj_t sni_context;
+    bool in_sni_callback;
 } mp_obj_ssl_socket_t;
 
 extern const mp_obj_type_t mpssl_context_type;
@@ -179,6 +189,30 @@ void mpssl_ciphers_set(mp_obj_ssl_context_t *self, mp_obj_t names);
 mp_obj_t mpssl_cipher_info(const mbedtls_ssl_context *ssl);
 bool mpssl_ciphers_usable(mp_obj_ssl_context_t *self, int id, int version);
 
+// ssl_compat.c: CPython's names (TLSVersion, check_hostname, sni_callback,
+// create_default_context, the socket's server_side, context...).
+extern const mp_obj_type_t mpssl_tls_version_type;
+extern const mp_obj_type_t mpssl_purpose_type;
+MP_DECLARE_CONST_FUN_OBJ_KW(mpssl_create_default_context_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(mpssl_socket_version_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(mpssl_socket_pending_obj);
+void mpssl_compat_context_init(mp_obj_ssl_context_t *context);
+mp_obj_t mpssl_compat_context_load_attr(mp_obj_ssl_context_t *context, qstr attr);
+bool mpssl_compat_context_store_attr(mp_obj_ssl_context_t *context, qstr attr, mp_obj_t value);
+bool mpssl_compat_hostname_required(mp_obj_ssl_context_t *context);
+void mpssl_compat_socket_init(mp_obj_ssl_socket_t *self);
+void mpssl_compat_socket_release(mp_obj_ssl_socket_t *self);
+void mpssl_compat_socket_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
+const mbedtls_ssl_context *mpssl_compat_open_ssl(mp_obj_t self_in);
+
+// ssl_alpn.c: set_alpn_protocols() and selected_alpn_protocol().
+MP_DECLARE_CONST_FUN_OBJ_2(mpssl_context_set_alpn_protocols_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(mpssl_socket_selected_alpn_protocol_obj);
+
+// ssl_keylog.c: keylog_filename's NSS key log lines.
+void mpssl_keylog_check(mp_obj_t filename);
+void mpssl_keylog_attach(mp_obj_ssl_socket_t *self);
+
 // ssl_errors.c: the one place that turns an Mbed TLS failure into a Python exception.
 NORETURN void mpssl_raise(int ret, uint32_t verify_flags);
 NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self);
@@ -188,6 +222,9 @@ bool mpssl_is_exception(mp_obj_t exc);
 void mpssl_raise_if_out_of_memory(void);
 NORETURN void mpssl_raise_closed(void);
 NORETURN void mpssl_raise_oserror_msg(int code, const char *message);
+NORETURN void mpssl_raise_ssl_error_msg(int code, const char *message);
+extern const mp_obj_type_t mpssl_ssl_error_type;
+extern const mp_obj_type_t mpssl_cert_verification_error_type;
 const char *mpssl_str_get_cstr(mp_obj_t str, const char *what);
 
 // ssl_platform.c

@@ -40,6 +40,9 @@ static void ssl_context_set_verify_mode(mp_obj_ssl_context_t *self, mp_int_t mod
     if (mode != MPSSL_CERT_NONE && mode != MPSSL_CERT_OPTIONAL && mode != MPSSL_CERT_REQUIRED) {
         mp_raise_ValueError(MP_ERROR_TEXT("verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"));
     }
+    if (mode == MPSSL_CERT_NONE && self->check_hostname == 1) {
+        mp_raise_ValueError(MP_ERROR_TEXT("cannot set verify_mode to CERT_NONE while check_hostname is True: set check_hostname = False first"));
+    }
     self->verify_mode = mode;
     // A client cannot "optionally" trust a server: as in CPython,
     // CERT_OPTIONAL on a client verifies as CERT_REQUIRED. A server with
@@ -169,6 +172,7 @@ mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode) {
     mbedtls_ssl_cookie_init(&self->cookies);
     #endif
     mpssl_session_context_init(self);
+    mpssl_compat_context_init(self);
     self->ciphersuites = NULL;
     self->verify_callback = mp_const_none;
     self->protocol = protocol;
@@ -235,7 +239,7 @@ static mp_obj_t ssl_context_load_attr(mp_obj_ssl_context_t *self, qstr attr) {
         case MP_QSTR_max_fragment_length:
             return self->max_fragment_code ? MP_OBJ_NEW_SMALL_INT(ssl_context_fragment_lengths[self->max_fragment_code]) : mp_const_none;
         default:
-            return MP_OBJ_NULL;
+            return mpssl_compat_context_load_attr(self, attr);
     }
 }
 
@@ -254,7 +258,7 @@ static bool ssl_context_store_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj
             ssl_context_set_max_fragment_length(self, value);
             return true;
         default:
-            return false;
+            return mpssl_compat_context_store_attr(self, attr, value);
     }
 }
 
@@ -349,6 +353,7 @@ static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_get_ciphers), MP_ROM_PTR(&ssl_context_get_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&ssl_context_set_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&ssl_context_wrap_socket_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_alpn_protocols), MP_ROM_PTR(&mpssl_context_set_alpn_protocols_obj) },
 };
 static MP_DEFINE_CONST_DICT(ssl_context_locals_dict, ssl_context_locals_dict_table);
 

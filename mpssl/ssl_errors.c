@@ -4,6 +4,8 @@
 
 #include "py/runtime.h"
 #include "py/mperrno.h"
+#include "py/objexcept.h"
+#include "py/objtuple.h"
 
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
@@ -43,26 +45,109 @@ static const code_text_t mpssl_error_texts[] = {
     { MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED, "this end needs a certificate and key: call load_cert_chain()" },
     { MBEDTLS_ERR_SSL_UNEXPECTED_RECORD, "peer sent a record out of sequence" },
     { MBEDTLS_ERR_SSL_BAD_CERTIFICATE, "peer's certificate is not acceptable" },
+    { MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL, "no ALPN protocol in common with the peer: see set_alpn_protocols()" },
+    { MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME, "sni_callback refused the name the client asked for (the client was sent unrecognized_name)" },
     { MBEDTLS_ERR_ENTROPY_SOURCE_FAILED, "no entropy source: the random generator cannot be seeded" },
 };
 
-// Why a certificate failed verification, one phrase per Mbed TLS flag.
-static const code_text_t mpssl_verify_texts[] = {
-    { MBEDTLS_X509_BADCERT_EXPIRED, "certificate has expired" },
-    { MBEDTLS_X509_BADCERT_FUTURE, "certificate is not yet valid" },
-    { MBEDTLS_X509_BADCERT_CN_MISMATCH, "hostname mismatch" },
-    { MBEDTLS_X509_BADCERT_NOT_TRUSTED, "unknown CA" },
-    { MBEDTLS_X509_BADCERT_REVOKED, "certificate revoked" },
-    { MBEDTLS_X509_BADCERT_MISSING, "no certificate" },
-    { MBEDTLS_X509_BADCERT_SKIP_VERIFY, "verification skipped" },
-    { MBEDTLS_X509_BADCERT_KEY_USAGE, "key usage does not allow this purpose" },
-    { MBEDTLS_X509_BADCERT_EXT_KEY_USAGE, "extended key usage does not allow this purpose" },
-    { MBEDTLS_X509_BADCERT_NS_CERT_TYPE, "certificate type does not allow this purpose" },
-    { MBEDTLS_X509_BADCERT_BAD_MD, "signed with an insecure hash" },
-    { MBEDTLS_X509_BADCERT_BAD_PK, "unsupported public key algorithm" },
-    { MBEDTLS_X509_BADCERT_BAD_KEY, "key too short or curve not allowed" },
-    { MBEDTLS_X509_BADCERT_OTHER, "rejected by verify_callback" },
+// Why a certificate failed verification, one phrase per Mbed TLS flag, with
+// the OpenSSL X509_V_ERR_* number CPython reports as verify_code for it.
+typedef struct _verify_text_t {
+    uint32_t flag;
+    uint8_t openssl_code;
+    const char *text;
+} verify_text_t;
+
+static const verify_text_t mpssl_verify_texts[] = {
+    { MBEDTLS_X509_BADCERT_EXPIRED, 10, "certificate has expired" },
+    { MBEDTLS_X509_BADCERT_FUTURE, 9, "certificate is not yet valid" },
+    { MBEDTLS_X509_BADCERT_CN_MISMATCH, 62, "hostname mismatch" },
+    { MBEDTLS_X509_BADCERT_NOT_TRUSTED, 20, "unknown CA" },
+    { MBEDTLS_X509_BADCERT_REVOKED, 23, "certificate revoked" },
+    { MBEDTLS_X509_BADCERT_MISSING, 1, "no certificate" },
+    { MBEDTLS_X509_BADCERT_SKIP_VERIFY, 1, "verification skipped" },
+    { MBEDTLS_X509_BADCERT_KEY_USAGE, 26, "key usage does not allow this purpose" },
+    { MBEDTLS_X509_BADCERT_EXT_KEY_USAGE, 26, "extended key usage does not allow this purpose" },
+    { MBEDTLS_X509_BADCERT_NS_CERT_TYPE, 26, "certificate type does not allow this purpose" },
+    { MBEDTLS_X509_BADCERT_BAD_MD, 68, "signed with an insecure hash" },
+    { MBEDTLS_X509_BADCERT_BAD_PK, 1, "unsupported public key algorithm" },
+    { MBEDTLS_X509_BADCERT_BAD_KEY, 66, "key too short or curve not allowed" },
+    { MBEDTLS_X509_BADCERT_OTHER, 28, "rejected by verify_callback" },
 };
+
+// The start of every verification failure's message; the reasons follow.
+static const char mpssl_verify_prefix[] = "certificate verify failed";
+
+// ssl.SSLError: every TLS failure (a plain OSError is the wrapped stream's
+// errno, a timeout, a closed socket or out of memory). A subclass of
+// OSError, so `except OSError` written for MicroPython still catches it;
+// args stay (Mbed TLS error code, message).
+MP_DEFINE_CONST_OBJ_TYPE(
+    mpssl_ssl_error_type,
+    MP_QSTR_SSLError,
+    MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mp_obj_exception_attr,
+    parent, &mp_type_OSError
+    );
+
+// verify_code and verify_message, read back from the message that
+// mpssl_describe_verify_flags() wrote (an exception has no room of its own
+// for them): the first reason's OpenSSL number, and the reasons. None for
+// an instance made by hand.
+static mp_obj_t mpssl_verify_attr(mp_obj_t self_in, qstr attr) {
+    mp_obj_exception_t *self = MP_OBJ_TO_PTR(self_in);
+    const size_t prefix_len = sizeof(mpssl_verify_prefix) - 1;
+    if (self->args->len < 2 || !mp_obj_is_str(self->args->items[1])) {
+        return mp_const_none;
+    }
+    size_t len;
+    const char *text = mp_obj_str_get_data(self->args->items[1], &len);
+    if (len < prefix_len + 2 || strncmp(text, mpssl_verify_prefix, prefix_len) != 0) {
+        return mp_const_none;
+    }
+    text += prefix_len + 2; // ": "
+    len -= prefix_len + 2;
+    if (attr == MP_QSTR_verify_message) {
+        return mp_obj_new_str(text, len);
+    }
+    for (size_t i = 0; i < MP_ARRAY_SIZE(mpssl_verify_texts); ++i) {
+        size_t n = strlen(mpssl_verify_texts[i].text);
+        if (n <= len && strncmp(text, mpssl_verify_texts[i].text, n) == 0) {
+            return MP_OBJ_NEW_SMALL_INT(mpssl_verify_texts[i].openssl_code);
+        }
+    }
+    return mp_const_none;
+}
+
+static void mpssl_cert_error_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] == MP_OBJ_NULL && (attr == MP_QSTR_verify_code || attr == MP_QSTR_verify_message)) {
+        dest[0] = mpssl_verify_attr(self_in, attr);
+        return;
+    }
+    mp_obj_exception_attr(self_in, attr, dest);
+}
+
+// As in CPython, a verification failure is also a ValueError.
+#if MICROPY_MULTIPLE_INHERITANCE
+static const mp_rom_obj_tuple_t mpssl_cert_error_parents = {
+    { &mp_type_tuple }, 2, { MP_ROM_PTR(&mpssl_ssl_error_type), MP_ROM_PTR(&mp_type_ValueError) }
+};
+#define MPSSL_CERT_ERROR_PARENT (&mpssl_cert_error_parents)
+#else
+#define MPSSL_CERT_ERROR_PARENT (&mpssl_ssl_error_type)
+#endif
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mpssl_cert_verification_error_type,
+    MP_QSTR_SSLCertVerificationError,
+    MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mpssl_cert_error_attr,
+    parent, MPSSL_CERT_ERROR_PARENT
+    );
 
 static bool mpssl_error_is_memory(int ret) {
     return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED || ret == MBEDTLS_ERR_MPI_ALLOC_FAILED
@@ -72,16 +157,24 @@ static bool mpssl_error_is_memory(int ret) {
            || ret == MBEDTLS_ERR_ASN1_ALLOC_FAILED;
 }
 
-NORETURN static void mpssl_raise_oserror(int code, vstr_t *message) {
+NORETURN static void mpssl_raise_typed(const mp_obj_type_t *type, int code, vstr_t *message) {
     mp_obj_t args[2] = { MP_OBJ_NEW_SMALL_INT(code), mp_obj_new_str_from_vstr(message) };
-    nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
+    nlr_raise(mp_obj_exception_make_new(type, 2, 0, args));
+}
+
+NORETURN static void mpssl_raise_oserror(int code, vstr_t *message) {
+    mpssl_raise_typed(&mp_type_OSError, code, message);
+}
+
+NORETURN static void mpssl_raise_ssl_error(int code, vstr_t *message) {
+    mpssl_raise_typed(&mpssl_ssl_error_type, code, message);
 }
 
 static void mpssl_describe_verify_flags(vstr_t *message, uint32_t flags) {
-    vstr_add_str(message, "certificate verify failed");
+    vstr_add_str(message, mpssl_verify_prefix);
     const char *separator = ": ";
     for (size_t i = 0; i < MP_ARRAY_SIZE(mpssl_verify_texts); ++i) {
-        if (flags & (uint32_t)mpssl_verify_texts[i].code) {
+        if (flags & mpssl_verify_texts[i].flag) {
             vstr_add_str(message, separator);
             vstr_add_str(message, mpssl_verify_texts[i].text);
             separator = ", ";
@@ -123,21 +216,29 @@ NORETURN void mpssl_raise(int ret, uint32_t verify_flags) {
         || (verify_flags != 0 && verify_flags != (uint32_t)-1
             && (ret == MBEDTLS_ERR_X509_FATAL_ERROR || ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE))) {
         mpssl_describe_verify_flags(&message, verify_flags);
-        mpssl_raise_oserror(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, &message);
+        mpssl_raise_typed(&mpssl_cert_verification_error_type, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, &message);
     }
     if (ret == MBEDTLS_ERR_SSL_TIMEOUT) {
         vstr_add_str(&message, "DTLS handshake timed out");
         mpssl_raise_oserror(MP_ETIMEDOUT, &message);
     }
     mpssl_describe_error(&message, ret);
-    mpssl_raise_oserror(ret, &message);
+    mpssl_raise_ssl_error(ret, &message);
 }
 
-NORETURN void mpssl_raise_oserror_msg(int code, const char *text) {
+NORETURN static void mpssl_raise_typed_msg(const mp_obj_type_t *type, int code, const char *text) {
     vstr_t message;
     vstr_init(&message, strlen(text) + 1);
     vstr_add_str(&message, text);
-    mpssl_raise_oserror(code, &message);
+    mpssl_raise_typed(type, code, &message);
+}
+
+NORETURN void mpssl_raise_oserror_msg(int code, const char *text) {
+    mpssl_raise_typed_msg(&mp_type_OSError, code, text);
+}
+
+NORETURN void mpssl_raise_ssl_error_msg(int code, const char *text) {
+    mpssl_raise_typed_msg(&mpssl_ssl_error_type, code, text);
 }
 
 NORETURN void mpssl_raise_closed(void) {
@@ -210,7 +311,7 @@ NORETURN static void mpssl_raise_callback_error(mp_obj_ssl_socket_t *self, mp_ob
     mp_obj_t args[3] = {
         MP_OBJ_NEW_SMALL_INT(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED), mp_obj_new_str_from_vstr(&message), exc
     };
-    nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 3, 0, args));
+    nlr_raise(mp_obj_exception_make_new(&mpssl_cert_verification_error_type, 3, 0, args));
 }
 
 NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self) {
@@ -224,7 +325,7 @@ NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self) {
         && self->ssl.MBEDTLS_PRIVATE(state) <= MBEDTLS_SSL_CLIENT_HELLO) {
         // A client that gave up, or a server: two servers wait for each
         // other's ClientHello until one leaves.
-        mpssl_raise_oserror_msg(MBEDTLS_ERR_SSL_CONN_EOF,
+        mpssl_raise_ssl_error_msg(MBEDTLS_ERR_SSL_CONN_EOF,
             "connection closed by peer during handshake, before its ClientHello: if this end should be the client, use a PROTOCOL_TLS_CLIENT context");
     }
     mpssl_raise(self->error, self->verify_flags);

@@ -44,6 +44,7 @@ static void ssl_socket_release(mp_obj_ssl_socket_t *self) {
     }
     mbedtls_ssl_free(&self->ssl);
     mpssl_io_release(self);
+    mpssl_compat_socket_release(self);
     ssl_socket_set_state(self, SSL_SOCKET_CLOSED);
     mpssl_context_connection_released(self->context);
 }
@@ -182,6 +183,10 @@ static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
 static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
     mp_obj_ssl_socket_t *self = ctx;
     mp_obj_ssl_context_t *context = self->context;
+    if (depth == 0 && context->check_hostname == 0) {
+        // check_hostname = False: the chain is verified, not the name.
+        *flags &= ~MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
     self->verify_flags |= *flags;
     if (context->verify_callback != mp_const_none) {
         nlr_buf_t nlr;
@@ -566,8 +571,10 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     bool dtls = context->protocol & MPSSL_PROTOCOL_DTLS;
     // CERT_OPTIONAL verifies the chain like CERT_REQUIRED; only
     // CERT_REQUIRED also insists on a hostname to check.
-    if (!server && server_hostname == mp_const_none && context->verify_mode == MPSSL_CERT_REQUIRED) {
-        mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname"));
+    if (!server && server_hostname == mp_const_none && mpssl_compat_hostname_required(context)) {
+        mp_raise_ValueError(context->check_hostname == 1
+            ? MP_ERROR_TEXT("check_hostname requires server_hostname")
+            : MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname"));
     }
     if (server && server_hostname != mp_const_none) {
         mp_raise_ValueError(MP_ERROR_TEXT("server_hostname is for clients: this SSLContext is a server's; connect with a PROTOCOL_TLS_CLIENT context"));
@@ -591,6 +598,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     ++context->connections;
     self->sock = sock;
     mbedtls_ssl_init(&self->ssl);
+    mpssl_compat_socket_init(self);
     self->peer_cert = mp_const_none;
     mpssl_alloc_handshake_started();
     memset(&self->flight, 0, sizeof(self->flight));
@@ -630,6 +638,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
         mpssl_raise(ret, 0);
     }
     mbedtls_ssl_set_verify(&self->ssl, ssl_socket_verify, self);
+    mpssl_keylog_attach(self);
     mpssl_io_attach(self);
 
     if (do_handshake) {
@@ -799,6 +808,9 @@ static const mp_rom_map_elem_t ssl_socket_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_socket___del___obj) },
     // Upstream's tests drive poll through ioctl().
     { MP_ROM_QSTR(MP_QSTR_ioctl), MP_ROM_PTR(&mp_stream_ioctl_obj) },
+    { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&mpssl_socket_version_obj) },
+    { MP_ROM_QSTR(MP_QSTR_pending), MP_ROM_PTR(&mpssl_socket_pending_obj) },
+    { MP_ROM_QSTR(MP_QSTR_selected_alpn_protocol), MP_ROM_PTR(&mpssl_socket_selected_alpn_protocol_obj) },
 };
 static MP_DEFINE_CONST_DICT(ssl_socket_locals_dict, ssl_socket_locals_dict_table);
 
@@ -807,6 +819,6 @@ MP_DEFINE_CONST_OBJ_TYPE(
     MP_QSTR_SSLSocket,
     MP_TYPE_FLAG_ITER_IS_STREAM,
     protocol, &ssl_socket_stream_p,
-    attr, mpssl_session_socket_attr,
+    attr, mpssl_compat_socket_attr,
     locals_dict, &ssl_socket_locals_dict
     );

@@ -10,8 +10,8 @@ ssl/tls tests the upstream suite runs, with the expectations of that MicroPython
 (tools/upstream_suite.py). make test-1.26 sets both for 1.26.1.
 
 The test command. It creates the test certificates (tools/make-certs.sh), starts the peers the
-tests talk to on loopback (openssl s_server instances, a Go TLS server, raw-socket misbehaving
-peers, and an on-demand openssl s_client service), runs the suites in SUITES one after another with
+tests talk to on loopback (openssl s_server instances, a Go TLS server, nginx, raw-socket
+misbehaving peers, and an on-demand openssl s_client and curl service), runs the suites in SUITES one after another with
 MicroPython's own test runners, stops every peer, prints each failure's diff and ends with the
 line "N passed, N failed". The upstream suite binds the fixed port 8000 (MicroPython's multi_net
 tests): do not run two of these at once in one network namespace (.ci/run gives the tests one
@@ -21,7 +21,8 @@ scratch; the cross toolchain and qemu are Debian packages it installs when missi
 What a test sees (environment):
   MPSSL_CERTS            directory of certificates and keys (see tools/make-certs.sh), plus
                          NAME.peercert: CPython's getpeercert() dict of NAME.crt.pem (a literal)
-  MPSSL_PORT_<PEER>      port on 127.0.0.1 of each peer in S_SERVERS, GO_SERVERS and RAW_PEERS
+  MPSSL_PORT_<PEER>      port on 127.0.0.1 of each peer in S_SERVERS, GO_SERVERS, NGINX_SERVERS
+                         and RAW_PEERS
   MPSSL_PORT_BASE        first port a test may try to listen on (tests/ssl/_common.py:listen)
   MPSSL_RUN              request directory of the s_client service (see SClientService)
 """
@@ -200,6 +201,64 @@ class _HangupPeer(socketserver.BaseRequestHandler):
         self.request.recv(4096)
 
 
+# MPSSL_PORT_<NAME>: nginx (Debian's package) serving GET / with "hello from nginx <NAME>\n"
+# over HTTP/1.1 and HTTP/2 (ALPN), with these ssl directives.
+NGINX_SERVERS = {
+    "NGINX12": "ssl_protocols TLSv1.2; ssl_certificate CERTS/server_ec.crt.pem; ssl_certificate_key CERTS/server_ec.key.pem;",
+    "NGINX13": "ssl_protocols TLSv1.3; ssl_certificate CERTS/server_rsa.crt.pem; ssl_certificate_key CERTS/server_rsa.key.pem;",
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def nginx_config(ports):
+    # One nginx in the foreground, its files under RUN, a server block per NGINX_SERVERS entry.
+    servers = ""
+    for name, directives in NGINX_SERVERS.items():
+        servers += (
+            "server { listen 127.0.0.1:%d ssl http2; %s"
+            ' location / { default_type text/plain; return 200 "hello from nginx %s\\n"; } }\n'
+        ) % (ports[name], directives.replace("CERTS/", CERTS + "/"), name)
+    temp = "".join(
+        "%s_temp_path %s/nginx-%s; " % (kind, RUN, kind) for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        "daemon off; master_process off; worker_processes 1; pid %s/nginx.pid;\n"
+        "error_log %s/nginx-error.log;\nevents { worker_connections 64; }\n"
+        "http { access_log off; %s\n%s}\n"
+    ) % (RUN, RUN, temp, servers)
+
+
+def start_nginx(env):
+    # nginx from Debian's package, on free loopback ports; returns the process. curl (the
+    # s_client service's curl_* variants) and tshark (tests/records/keylog_*) come with it.
+    subprocess.run([os.path.join(ROOT, "tools", "ensure-packages.sh"), "nginx", "curl", "tshark"], check=True)
+    ports = {name: free_port() for name in NGINX_SERVERS}
+    conf = os.path.join(RUN, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(nginx_config(ports))
+    log = open(os.path.join(RUN, "nginx.log"), "wb")
+    proc = spawn(["nginx", "-e", os.path.join(RUN, "nginx-error.log"), "-p", RUN, "-c", conf],
+                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    for name, port in ports.items():
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    with open(os.path.join(RUN, "nginx-error.log")) as f:
+                        raise RuntimeError("nginx did not start:\n" + f.read())
+                time.sleep(0.05)
+        env["MPSSL_PORT_" + name] = str(port)
+    return proc
+
+
 # MPSSL_PORT_<NAME>: raw-socket peers served by threads of this process.
 RAW_PEERS = {"GARBAGE": _GarbagePeer, "HANGUP": _HangupPeer}
 
@@ -224,6 +283,17 @@ S_CLIENT_COMMON = (
 # What the service reports of s_client's -brief summary (its "Key: value" lines on stderr).
 S_CLIENT_REPORTS = ("Protocol version", "Ciphersuite", "Verification", "Verification error")
 S_CLIENT_INPUT = b"hello from s_client\n"
+# curl as a client of our server, through the same service (variant names start with "curl_"):
+# an HTTPS GET of https://localhost:PORT/ verifying against the test CA. Its result has rc,
+# received (the body, then "\n<HTTP code> <HTTP version>"), and the protocol, cipher and ALPN
+# lines curl -v printed.
+CURL_CLIENTS = {
+    "curl_tls12_http11": "--tlsv1.2 --tls-max 1.2 --http1.1",
+    "curl_tls13_alpn_h2_or_http11": "--tlsv1.3 --http2",
+    "curl_tls13_cert_ec": "--tlsv1.3 --http1.1 --cert CERTS/client_ec.crt.pem --key CERTS/client_ec.key.pem",
+    "curl_tls12_cert_rsa": "--tlsv1.2 --tls-max 1.2 --http1.1 --cert CERTS/client_rsa.crt.pem --key CERTS/client_rsa.key.pem",
+}
+CURL_REPORTS = ("SSL connection using", "ALPN")
 # Resumption: s_client VARIANT runs twice against the same port, saving its session the first
 # time (-sess_out) and offering it the second (-sess_in); with tamper, one byte of the saved
 # ticket is changed in between. Each run's result says whether s_client saw "New" or "Reused".
@@ -311,6 +381,19 @@ class SClientService:
             self.procs.discard(proc)
         return proc.returncode, out, err
 
+    def curl(self, variant, port):
+        args = ["curl", "-v", "-sS", "--max-time", "20", "--cacert", CERTS + "/ca.crt.pem"]
+        args += ["--resolve", "localhost:%s:127.0.0.1" % port, "-w", "\n%{http_code} %{http_version}"]
+        args += openssl_args(CURL_CLIENTS[variant]) + ["https://localhost:%s/" % port]
+        proc = spawn(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = proc.communicate(timeout=30)
+        result = {"rc": proc.returncode, "received": out}
+        for line in err.decode(errors="replace").splitlines():
+            for key in CURL_REPORTS:
+                if line.startswith("* " + key):
+                    result.setdefault(key.lower().replace(" ", "_"), []).append(line[2:])
+        return result
+
     def resume(self, taken, variant, port):
         # S_CLIENT_RESUMES[variant]: rc, received and "New" or "Reused" of each of the two runs.
         base, tamper = S_CLIENT_RESUMES[variant]
@@ -336,6 +419,11 @@ class SClientService:
                 result = self.resume(taken, variant, port)
             except (OSError, ValueError) as e:
                 result["error"] = "s_client resumption failed: %r" % e
+        elif variant in CURL_CLIENTS:
+            try:
+                result = self.curl(variant, port)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                result["error"] = "curl failed: %r" % e
         elif variant not in S_CLIENTS:
             result["error"] = "unknown s_client variant " + variant
         else:
@@ -432,9 +520,11 @@ class Peers:
             self.servers.append(server)
             self.env["MPSSL_PORT_" + name] = str(server.server_address[1])
         self.sclient = SClientService()
+        self.procs.append(("nginx", start_nginx(self.env)))
         deadline = time.monotonic() + 10
         for name, proc in self.procs:
-            self.env["MPSSL_PORT_" + name] = wait_for_accept(name, proc, logs[name], deadline)
+            if name in logs:
+                self.env["MPSSL_PORT_" + name] = wait_for_accept(name, proc, logs[name], deadline)
         self.env["MPSSL_PORT_BASE"] = str(upstream_suite.free_port_base())
 
     def stop(self):

@@ -70,9 +70,14 @@ EXCEPTIONS = ["OSError", "ValueError", "MemoryError", "SystemExit", "KeyboardInt
 RETURNS = [-1, -11, -110, -(2**40), 2**64, 2**31, "3", 1.5, b"x", [], None, True]
 METHODS = [("close", ()), ("read", (5,)), ("write", (b"re-entered",)), ("do_handshake", ()),
            ("getpeercert", (True,)), ("cipher", ()), ("setblocking", (False,)), ("readinto", (bytearray(8),)),
-           ("__del__", ())]
+           ("__del__", ()), ("version", ()), ("pending", ()), ("selected_alpn_protocol", ())]
 CONTEXT_CALLS = [("set_ciphers", (["TLS_AES_128_GCM_SHA256"],)), ("load_cert_chain", ("@CERT", "@KEY")),
-                 ("load_verify_locations", (None, "@CA")), ("__del__", ()), ("get_ciphers", ())]
+                 ("load_verify_locations", (None, "@CA")), ("__del__", ()), ("get_ciphers", ()),
+                 ("set_alpn_protocols", (["h2", "http/1.1"],))]
+ALPN_LISTS = ["['h2', 'http/1.1']", "['http/1.1']", "['mqtt']", "[]", "['']", "['x' * 256]", "[b'h2']", "'h2'",
+              "None", "['a\\x00b']", "['mqtt'] * 30000", "[5]"]
+VERSIONS = ["ssl.TLSVersion.TLSv1_2", "ssl.TLSVersion.TLSv1_3", "ssl.TLSVersion.MINIMUM_SUPPORTED",
+            "ssl.TLSVersion.MAXIMUM_SUPPORTED", "ssl.TLSVersion.TLSv1", "0x305", "-3", "'x'", "2**64", "None"]
 
 N_CONTEXTS, N_ENDS, N_SOCKETS, N_SESSIONS = 3, 6, 6, 3
 
@@ -154,6 +159,22 @@ class Gen:
             value = self.pick(["None", "5", "print", "'callback'", "lambda: 0", "lambda *a: 0"])
         return "%s.verify_callback = %s" % (ctx or self.ctx(), value)
 
+    def sni_callback(self, ctx=None):
+        if self.r.random() < 0.8:
+            ret = _lit(self.r.choice([None, None, None, 112, 40, "x", -1, 2**70]))
+            switch = self.pick(["None", "None", "'@c0'", "'@c1'", "'@c2'", "'@s0'", "5"])
+            value = "SniCb(%s, %s, %s)" % (_lit(self.plan(False, 2, "s0")), ret, switch)
+        else:
+            value = self.pick(["None", "5", "print", "lambda *a: None"])
+        return "%s.sni_callback = %s" % (ctx or self.ctx(), value)
+
+    def cpython_names(self):
+        # ALPN lists, protocol versions and check_hostname, good and bad.
+        ctx = self.ctx()
+        return self.pick(["%s.set_alpn_protocols(%s)" % (ctx, self.pick(ALPN_LISTS)),
+                          "%s.%s = %s" % (ctx, self.pick(["minimum_version", "maximum_version"]), self.pick(VERSIONS)),
+                          "%s.check_hostname = %s" % (ctx, self.pick(["True", "False", "0", "None"]))])
+
     def max_fragment_length(self):
         if self.r.random() < 0.6:
             value = self.pick(["512", "1024", "2048", "4096", "None"])
@@ -176,7 +197,11 @@ class Gen:
         target, attr = self.pick([(self.ctx(), "get_ciphers()"), (self.ctx(), "verify_mode"),
                                   (self.ctx(), "verify_callback"), (self.ctx(), "max_fragment_length"),
                                   (self.sock(), "session_reused"), (self.session(), "__class__"),
-                                  (self.ctx(), "nonexistent"), (self.sock(), "cipher()")])
+                                  (self.ctx(), "nonexistent"), (self.sock(), "cipher()"),
+                                  (self.sock(), "version()"), (self.sock(), "pending()"),
+                                  (self.sock(), "selected_alpn_protocol()"), (self.sock(), "context"),
+                                  (self.sock(), "server_hostname"), (self.ctx(), "check_hostname"),
+                                  (self.ctx(), "minimum_version"), (self.ctx(), "sni_callback")])
         return "_ = %s.%s" % (target, attr)
 
     def pipe(self, a=None, b=None, kind=None):
@@ -261,7 +286,8 @@ class Gen:
         weights = [(self.new_context, 6), (self.load_cert_chain, 5), (self.load_verify, 3),
                    (self.verify_mode, 3), (self.verify_callback, 4), (self.max_fragment_length, 1),
                    (self.set_ciphers, 2), (self.get_attr, 1), (self.pipe, 6), (self.wrap, 8),
-                   (self.pump, 8), (self.socket_call, 12), (self.session_call, 1), (self.misc, 4)]
+                   (self.pump, 8), (self.socket_call, 12), (self.session_call, 1), (self.misc, 4),
+                   (self.sni_callback, 2), (self.cpython_names, 2)]
         makers = [m for m, w in weights for _ in range(w)]
         # A working start most of the time: a server (s0) and a client (s1) over one pipe.
         lines = []
@@ -270,6 +296,11 @@ class Gen:
             proto, client_id = ("DTLS", "client_id=b'peer', ") if kind == "dgram" else ("TLS", "")
             lines += ["c0 = ssl.SSLContext(ssl.PROTOCOL_%s_SERVER)" % proto, "c0.load_cert_chain(CERT, KEY)",
                       "c1 = ssl.SSLContext(ssl.PROTOCOL_%s_CLIENT)" % proto]
+            if self.r.random() < 0.3:  # the server looks at the name, maybe switches context
+                lines += [self.sni_callback("c0"), "c2 = ssl.SSLContext(ssl.PROTOCOL_%s_SERVER)" % proto,
+                          "c2.load_cert_chain(CERT, KEY)"]
+            if self.r.random() < 0.3:
+                lines += ["c0.set_alpn_protocols(['h2', 'http/1.1'])", "c1.set_alpn_protocols(%s)" % self.pick(ALPN_LISTS[:4])]
             if self.r.random() < 0.5:  # the client verifies, through a verify_callback
                 lines += ["c1.verify_mode = ssl.CERT_REQUIRED", "c1.load_verify_locations(cadata=CA)",
                           self.verify_callback("c1")]

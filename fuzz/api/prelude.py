@@ -206,6 +206,19 @@ class Cb:
         return self.ret if got is _NOTHING else got
 
 
+class SniCb(Cb):
+    # sni_callback: as Cb (the name in the place of the certificate); with switch (a reference
+    # such as "@c2"), it first sets sslsocket.context to that.
+    def __init__(self, plan, ret=None, switch=None):
+        super().__init__(plan, ret)
+        self.switch = switch
+
+    def __call__(self, sock, name, ctx):
+        if self.switch is not None:
+            sock.context = _ref(self.switch)
+        return super().__call__(name, 0)
+
+
 class End(io.IOBase):
     # One end of an in-memory pipe written in Python: bytes, or datagrams (dgram). plan maps a
     # call's number (readinto, write and ioctl counted together) to an action; ("more", k)
