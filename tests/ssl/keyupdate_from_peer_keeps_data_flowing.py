@@ -63,13 +63,9 @@ def our_client(variant):
                 got.append(s.readline())
         ours = got
     except Exception as e:
-        sock.close()
         ours = (got, describe(e))
-    theirs = s_client_result(ticket)
-    try:
-        s.close()
-    except Exception:
-        pass
+    theirs = s_client_result(ticket)  # s_server ends once it has read "three"
+    sock.close()
     print(variant, "our client read:", ours)
     print("  peer: %d of %d steps" % (theirs.get("steps_done", 0), theirs.get("steps", 0)), theirs.get("error"))
 
