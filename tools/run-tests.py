@@ -260,6 +260,13 @@ SCRIPTED_PEERS = {
         ("in", b"k\n"), ("out", KEYUPDATE_SENT),
         ("in", b"reply\n"), ("out", b"three\n"),
     ]),
+    # For our client whose "two" waits in its output buffer (its socket would block) when the
+    # KeyUpdate asking for ours arrives: ours must follow that record, before "three". No
+    # tickets: the client reads nothing before the KeyUpdate.
+    "keyupdate_s_server_deferred": ("openssl s_server -accept 127.0.0.1:PORT -tls1_3 -naccept 1 -msg -num_tickets 0 @server_ec", [
+        ("out", b"one\n"), ("in", b"K\n"), ("out", KEYUPDATE_SENT),
+        ("in", b"reply\n"), ("out", b"two\n"), ("out", KEYUPDATE_RECEIVED), ("out", b"three\n"),
+    ]),
     # gnutls-cli --rehandshake on TLS 1.3 sends KeyUpdate (update requested) after the handshake.
     "rehandshake_gnutls_cli": ("gnutls-cli --rehandshake --priority NORMAL:-VERS-ALL:+VERS-TLS1.3 "
                                "--x509cafile CERTS/ca.crt.pem --sni-hostname localhost "
