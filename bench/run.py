@@ -238,6 +238,47 @@ RESUMED_NOTES = {
 }
 
 
+def bench_sessions(cfg):
+    # Ours only: a session saved as bytes by one client process and resumed from them by a
+    # new one (as after a reset), against full handshakes timed the same way in that process.
+    print("sessions from bytes (SSLSession.serialize() in one process, SSLSession(data) in the next)")
+    na = {impl: "n/a: no way to save a session as bytes" for impl in ("upstream", "upstream+NODELAY", "cpython")}
+    interp, extra = IMPLS["ours"]
+    path = os.path.join(tempfile.gettempdir(), "mpssl-bench-session-%d.bin" % os.getpid())
+    server = Server(interp, "hs-server", dict(extra, cert="server_ec"))
+    samples = {}
+    try:
+        for _ in range(cfg["runs"]):
+            for version in ("1.2", "1.3"):
+                opts = dict(extra, version=version, ciphers=suite("ours", "AES-128-GCM", version, "server_ec"),
+                            session=path)
+                saved = run_client(interp, "session-client", server.port, dict(opts, mode="save"))
+                r = run_client(interp, "session-client", server.port, dict(opts, mode="load", n=cfg["hs_n"]))
+                for kind in ("full", "resumed"):
+                    add = samples.setdefault(version, {}).setdefault(kind, {"ms": [], "bytes": []})
+                    add["ms"].append(r["seconds"][kind] * 1000)
+                    add["bytes"].append(r[kind + "_sent"] + r[kind + "_received"])
+                samples[version].setdefault("blob", []).append(saved["blob"])
+    finally:
+        server.stop()
+        if os.path.exists(path):
+            os.remove(path)
+    for version, s in samples.items():
+        for kind in ("full", "resumed"):
+            what = "full handshake" if kind == "full" else "resumed from bytes, new process"
+            record("session_from_bytes", "TLS %s %s" % (version, what), "ms", "lower",
+                   {"ours": s[kind]["ms"]}, na)
+            record("session_from_bytes", "TLS %s %s" % (version, what), "bytes on the wire", "lower",
+                   {"ours": s[kind]["bytes"]}, na, SESSION_NOTE if kind == "resumed" else None)
+        record("session_from_bytes", "TLS %s serialized session" % version, "bytes", "lower",
+               {"ours": s["blob"]}, na)
+
+
+SESSION_NOTE = ("connect, handshake, one byte each way, close_notify: TLS bytes both ways, counted by a"
+                " stream around the socket; the time includes SSLSession(data); TLS 1.3 counts the"
+                " server's new ticket")
+
+
 # The bulk rows' implementations: (interpreter, extra worker options). Our
 # client asks for no max_fragment_length, as upstream's and CPython's do not,
 # and then sends 16 KiB records (its output buffer grows for them); with the
@@ -587,10 +628,11 @@ plot %s, 1 notitle lt -1
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="CI mode: small counts, under two minutes, no assertions")
-    ap.add_argument("--only", default="", help="comma-separated: handshakes,bulk,memory,dtls,size")
+    ap.add_argument("--only", default="", help="comma-separated: handshakes,bulk,memory,dtls,size,sessions")
     ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"))
     args = ap.parse_args()
-    for path in (OURS, REFERENCE, OURS_LIBC):
+    # The sessions rows run ours alone.
+    for path in (OURS,) if args.only == "sessions" else (OURS, REFERENCE, OURS_LIBC):
         if not os.path.exists(path):
             sys.exit("bench: %s missing: run make bench (it builds every binary)" % path)
     if args.quick:
@@ -598,7 +640,7 @@ def main():
     else:
         cfg = dict(runs=5, hs_n=100, hs_slow=20, bulk_bytes=64 << 20, mem_runs=3, dtls_n=30)
     metrics = {"handshakes": bench_handshakes, "bulk": bench_bulk, "memory": bench_memory,
-               "dtls": bench_dtls, "size": bench_size}
+               "dtls": bench_dtls, "size": bench_size, "sessions": bench_sessions}
     only = [m for m in args.only.split(",") if m] or list(metrics)
     t0 = time.time()
     import ssl

@@ -197,6 +197,79 @@ def hs_client():
     out(json.dumps({"n": n, "seconds": t, "cipher": info[0], "version": info[1], "reused": reused}))
 
 
+# ---- Sessions kept as bytes (ours only): SSLSession.serialize() / SSLSession(data) ----
+# mode=save: one full handshake through a byte-counting stream, its session written to the
+# file session=PATH. mode=load, in a new process (as after a reset): n handshakes resuming
+# from SSLSession(the file's bytes), parse included, and n full ones, timed alike on plain
+# sockets; then one of each through the counting stream for the bytes on the wire.
+
+
+def counted_stream(sock):
+    # A stream over a blocking socket that counts the TLS bytes each way.
+    import io
+
+    class Counted(io.IOBase):
+        sent = received = 0
+
+        def readinto(self, buf):
+            n = sock.readinto(buf)
+            self.received += n or 0
+            return n
+
+        def write(self, buf):
+            n = sock.write(buf)
+            self.sent += n or 0
+            return n
+
+        def ioctl(self, req, arg):
+            return arg if req == 3 else 0  # MP_STREAM_POLL: blocking, always ready
+
+    return Counted()
+
+
+def session_once(ctx, session=None, counted=False):
+    # (resumed?, session, bytes sent, bytes received)
+    sock = tcp_connect()
+    stream = counted_stream(sock) if counted else sock
+    ss = ctx.wrap_socket(stream, server_hostname="localhost", session=session)
+    write(ss, b"x")
+    if read(ss, 1) != b"y":
+        raise OSError("no echo")
+    resumed, late = ss.session_reused, ss.session
+    ss.close()
+    sock.close()
+    return resumed, late, getattr(stream, "sent", 0), getattr(stream, "received", 0)
+
+
+def session_client():
+    ctx = client_ctx(T.PROTOCOL_TLS_CLIENT)
+    path = OPT["session"]
+    if OPT["mode"] == "save":
+        _, session, sent, received = session_once(ctx, counted=True)
+        blob = session.serialize()
+        with open(path, "wb") as f:
+            f.write(blob)
+        out(json.dumps({"sent": sent, "received": received, "blob": len(blob)}))
+        return
+    with open(path, "rb") as f:
+        blob = f.read()
+    n = int(OPT.get("n", "20"))
+    seconds = {}
+    for kind in ("resumed", "full"):
+        reused = 0
+        t0 = now()
+        for _ in range(n):
+            session = T.SSLSession(blob) if kind == "resumed" else None
+            reused += session_once(ctx, session)[0]
+        seconds[kind] = elapsed_s(t0) / n
+        if reused != (n if kind == "resumed" else 0):
+            raise OSError("%s: %d of %d handshakes resumed" % (kind, reused, n))
+    r = {"seconds": seconds, "blob": len(blob)}
+    for kind, session in (("resumed", T.SSLSession(blob)), ("full", None)):
+        _, _, r[kind + "_sent"], r[kind + "_received"] = session_once(ctx, session, counted=True)
+    out(json.dumps(r))
+
+
 # ---- Bulk: one way, client to server, then a one-byte acknowledgement -----
 
 CHUNK = 16384
@@ -359,6 +432,7 @@ def dtls_client():
 ROLES = {
     "hs-server": hs_server,
     "hs-client": hs_client,
+    "session-client": session_client,
     "bulk-server": bulk_server,
     "bulk-client": bulk_client,
     "mem-client": mem_client,

@@ -3,7 +3,7 @@
 # compiled with exactly the port's CFLAGS and linked from its objects ($(OBJ)), less main.o:
 # libFuzzer brings main(), fuzz/fuzz_mpssl.c initialises MicroPython itself.
 FUZZ_DIR ?= $(dir $(lastword $(MAKEFILE_LIST)))
-FUZZ_TARGETS ?= load tls_server tls_client dtls_server
+FUZZ_TARGETS ?= load tls_server tls_client dtls_server session
 FUZZ_OUT ?= $(BUILD)/..
 
 .PHONY: fuzz-targets

@@ -67,6 +67,17 @@ def run(client, server, rounds=2000):
     raise AssertionError("recording handshake stalled")
 
 
+def session_bytes(blob):
+    # Mbed TLS's part of a serialized session (see mpssl/ssl_session.c): after the header and
+    # the server_hostname and certificate fields, before the digest.
+    i = 6
+    for _ in range(2):
+        n = int.from_bytes(blob[i : i + 4], "big")
+        i += 4 + (0 if n == 0xFFFFFFFF else n)
+    n = int.from_bytes(blob[i : i + 4], "big")
+    return blob[i + 4 : i + 4 + n]
+
+
 def context(protocol, suites=None, cert_name=None, verify=None):
     ctx = ssl.SSLContext(protocol)
     if cert_name:
@@ -101,6 +112,9 @@ for name, suites, client_cert, ask, client_flags in TLS_CASES:
     client = cctx.wrap_socket(a, server_hostname="localhost", do_handshake_on_connect=False)
     server = sctx.wrap_socket(b, server_side=True, do_handshake_on_connect=False)
     run(client, server)
+    blob = client.session.serialize()  # TLS 1.3: the ticket came with the reply
+    write_seed("session", name, b"\x00" + session_bytes(blob))
+    write_seed("session", name + "-blob", b"\x01" + blob[4:-32])
     client.close()
     server.close()
     write_seed("tls_server", name, bytes([1 if ask else 0]) + a.log)

@@ -65,6 +65,11 @@ void mpssl_free(void *ptr);
 #define MBEDTLS_SSL_DTLS_HELLO_VERIFY
 #define MBEDTLS_SSL_COOKIE_C
 #define MBEDTLS_SSL_DTLS_ANTI_REPLAY
+// DTLS Connection ID (RFC 9146, not the draft's format): records carry an ID
+// the receiver chose, so a connection survives the peer's address changing
+// (NAT rebinding). Off unless a context asks (SSLContext.dtls_cid_len,
+// mpssl/ssl_cid.c).
+#define MBEDTLS_SSL_DTLS_CONNECTION_ID
 // A record that fails authentication is answered with a bad_record_mac
 // alert before the connection closes (RFC 5246 7.2.2, RFC 8446 5.2), as
 // OpenSSL and Mbed TLS's default build do, not with a bare TCP close. Other

@@ -25,6 +25,9 @@
 #undef MBEDTLS_PKCS1_V21
 #undef MBEDTLS_X509_RSASSA_PSS_SUPPORT
 
+// No DTLS Connection ID (SSLContext.dtls_cid_len is absent).
+#undef MBEDTLS_SSL_DTLS_CONNECTION_ID
+
 // No session tickets: a server keeps no ticket keys and issues none. A
 // client still resumes TLS 1.2 sessions by session ID with servers that
 // cache them.

@@ -17,6 +17,7 @@ target_sources(usermod_mpssl INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/ssl_certs.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_ciphers.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_session.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_cid.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_errors.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_platform.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_alloc.c

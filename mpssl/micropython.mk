@@ -11,6 +11,7 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_certs.c \
 	ssl_ciphers.c \
 	ssl_session.c \
+	ssl_cid.c \
 	ssl_errors.c \
 	ssl_platform.c \
 	ssl_alloc.c \

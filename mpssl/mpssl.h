@@ -61,6 +61,7 @@ typedef struct _mp_obj_ssl_context_t {
     int16_t minimum_version;      // the TLSVersion values as set (MINIMUM_SUPPORTED...)
     int16_t maximum_version;
     int8_t check_hostname;        // 0 or 1 once set; -1 until then: verify_mode decides
+    int8_t dtls_cid_len;   // DTLS Connection ID length asked for, or -1: none (ssl_cid.c)
 } mp_obj_ssl_context_t;
 
 // The life of one connection. Errors are sticky: once FAILED, every call
@@ -161,6 +162,12 @@ void mpssl_session_handshake_step(mp_obj_ssl_socket_t *self, int state);
 void mpssl_session_handshake_over(mp_obj_ssl_socket_t *self);
 bool mpssl_session_read_again(mp_obj_ssl_socket_t *self, int ret);
 void mpssl_session_socket_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
+
+// ssl_cid.c: DTLS Connection ID. The attribute hooks return whether they
+// took attr.
+bool mpssl_cid_context_attr(mp_obj_ssl_context_t *context, qstr attr, mp_obj_t *dest);
+int mpssl_cid_socket_setup(mp_obj_ssl_socket_t *self);
+bool mpssl_cid_socket_attr(mp_obj_ssl_socket_t *self, qstr attr, mp_obj_t *dest);
 
 // Whether Mbed TLS's handshake state machine is done, as mbedtls_ssl_handshake()
 // decides: mbedtls_ssl_is_handshake_over() already says so while a TLS 1.3

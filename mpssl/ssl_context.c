@@ -212,6 +212,7 @@ mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode) {
     mbedtls_ssl_conf_min_tls_version(&self->conf, MBEDTLS_SSL_VERSION_TLS1_2);
     ssl_context_set_verify_mode(self, server ? MPSSL_CERT_NONE : default_verify_mode);
     self->max_fragment_code = 0;
+    self->dtls_cid_len = -1;
     if (!server) {
         ssl_context_set_max_fragment_length(self, MP_OBJ_NEW_SMALL_INT(MPSSL_MAX_FRAGMENT_LENGTH));
     }
@@ -264,6 +265,9 @@ static bool ssl_context_store_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj
 
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = ssl_context_get(self_in);
+    if (mpssl_cid_context_attr(self, attr, dest)) {
+        return;
+    }
     if (dest[0] == MP_OBJ_NULL) {
         dest[0] = ssl_context_load_attr(self, attr);
         if (dest[0] == MP_OBJ_NULL) {

@@ -633,6 +633,9 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
         ret = mbedtls_ssl_set_client_transport_id(&self->ssl, transport_id.buf, transport_id.len);
     }
     #endif
+    if (ret == 0) {
+        ret = mpssl_cid_socket_setup(self);
+    }
     if (ret != 0) {
         ssl_socket_release(self);
         mpssl_raise(ret, 0);

@@ -304,6 +304,89 @@ S_CLIENT_RESUMES = {
     "tls13_tampered": ("tls13", True),
 }
 
+# Scripted peers (tests/ssl/keyupdate_*): a program run through the s_client service with its
+# stdin fed and its output (stdout and stderr) watched step by step: ("in", bytes) writes to
+# its stdin, ("out", bytes) waits for bytes in its output past the last match. PORT is the
+# request's port. The result says how many steps passed (steps_done) and the output after the
+# last match on failure. openssl's k/K lines (KeyUpdate, update not requested / requested)
+# are commands only without -ign_eof and only as a read of their own: each "in" is followed by
+# an "out" that it caused, so two lines never reach the program together.
+S_CLIENT_TLS13 = "openssl s_client -connect 127.0.0.1:PORT -tls1_3 -msg " + (
+    "-servername localhost -verify_hostname localhost -CAfile CERTS/ca.crt.pem -verify_return_error"
+)
+KEYUPDATE_SENT = b">>> TLS 1.3, Handshake [length 0005], KeyUpdate"
+KEYUPDATE_RECEIVED = b"<<< TLS 1.3, Handshake [length 0005], KeyUpdate"
+SCRIPTED_PEERS = {
+    # Against our echo server: KeyUpdate asking for one back, then one that does not.
+    "keyupdate_s_client": (S_CLIENT_TLS13, [
+        ("in", b"one\n"), ("out", b"one\n"),
+        ("in", b"K\n"), ("out", b"KEYUPDATE"), ("in", b"two\n"), ("out", KEYUPDATE_SENT),
+        ("out", KEYUPDATE_RECEIVED), ("out", b"two\n"),
+        ("in", b"k\n"), ("out", b"KEYUPDATE"), ("in", b"three\n"), ("out", KEYUPDATE_SENT),
+        ("out", b"three\n"),
+    ]),
+    # For our client, which writes one, two and three, each after reading a reply.
+    "keyupdate_s_server": ("openssl s_server -accept 127.0.0.1:PORT -tls1_3 -naccept 1 -msg @server_ec", [
+        ("out", b"one\n"),
+        ("in", b"K\n"), ("out", KEYUPDATE_SENT),
+        ("in", b"reply\n"), ("out", KEYUPDATE_RECEIVED), ("out", b"two\n"),
+        ("in", b"k\n"), ("out", KEYUPDATE_SENT),
+        ("in", b"reply\n"), ("out", b"three\n"),
+    ]),
+    # For our client whose "two" waits in its output buffer (its socket would block) when the
+    # KeyUpdate asking for ours arrives: ours must follow that record, before "three". No
+    # tickets: the client reads nothing before the KeyUpdate.
+    "keyupdate_s_server_deferred": ("openssl s_server -accept 127.0.0.1:PORT -tls1_3 -naccept 1 -msg -num_tickets 0 @server_ec", [
+        ("out", b"one\n"), ("in", b"K\n"), ("out", KEYUPDATE_SENT),
+        ("in", b"reply\n"), ("out", b"two\n"), ("out", KEYUPDATE_RECEIVED), ("out", b"three\n"),
+    ]),
+    # gnutls-cli --rehandshake on TLS 1.3 sends KeyUpdate (update requested) after the handshake.
+    "rehandshake_gnutls_cli": ("gnutls-cli --rehandshake --priority NORMAL:-VERS-ALL:+VERS-TLS1.3 "
+                               "--x509cafile CERTS/ca.crt.pem --sni-hostname localhost "
+                               "--verify-hostname localhost -p PORT 127.0.0.1", [
+        ("out", b"ReHandshake was completed"), ("in", b"one\n"), ("out", b"one\n"),
+    ]),
+}
+
+
+def run_scripted(variant, port):
+    command, steps = SCRIPTED_PEERS[variant]
+    args = openssl_args(command.replace("PORT", port))
+    if args[0] == "gnutls-cli":  # a Debian package, installed when missing
+        subprocess.run([os.path.join(ROOT, "tools", "ensure-packages.sh"), "gnutls-bin"], check=True)
+    proc = spawn(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = bytearray()
+    closed = threading.Event()
+
+    def collect():
+        for chunk in iter(lambda: proc.stdout.read1(4096), b""):
+            output.extend(chunk)
+        closed.set()
+
+    threading.Thread(target=collect, daemon=True).start()
+    done, pos, error = 0, 0, None
+    try:
+        for kind, data in steps:
+            if kind == "in":
+                proc.stdin.write(data)
+                proc.stdin.flush()
+            else:
+                deadline = time.monotonic() + 10
+                while output.find(data, pos) < 0 and not closed.is_set() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                found = output.find(data, pos)
+                if found < 0:
+                    error = "no %r in: %r" % (data, bytes(output[pos:])[-600:])
+                    break
+                pos = found + len(data)
+            done += 1
+    except OSError as e:
+        error = "%r" % e
+    finally:
+        proc.kill()
+        proc.wait()
+    return {"steps": len(steps), "steps_done": done, "error": error}
+
 
 def openssl_args(options):
     args = []
@@ -414,7 +497,9 @@ class SClientService:
         with open(taken) as f:
             variant, port = f.read().split()
         result = {"rc": None, "received": b""}
-        if variant in S_CLIENT_RESUMES:
+        if variant in SCRIPTED_PEERS:
+            result = run_scripted(variant, port)
+        elif variant in S_CLIENT_RESUMES:
             try:
                 result = self.resume(taken, variant, port)
             except (OSError, ValueError) as e:

@@ -182,6 +182,9 @@ class Gen:
         value = self.pick(["100", "2**40", "2**64 + 512", "-1", "'x'", "4096.0"])
         return "_must_raise('max_fragment_length out of range', setattr, %s, 'max_fragment_length', %s)" % (self.ctx(), value)
 
+    def dtls_cid_len(self):
+        return "%s.dtls_cid_len = %s" % (self.ctx(), self.pick(["None", "0", "4", "32", "33", "-1", "'x'"]))
+
     def set_ciphers(self):
         r = self.r.random()
         if r < 0.6:
@@ -197,6 +200,7 @@ class Gen:
         target, attr = self.pick([(self.ctx(), "get_ciphers()"), (self.ctx(), "verify_mode"),
                                   (self.ctx(), "verify_callback"), (self.ctx(), "max_fragment_length"),
                                   (self.sock(), "session_reused"), (self.session(), "__class__"),
+                                  (self.ctx(), "dtls_cid_len"), (self.sock(), "dtls_cid"),
                                   (self.ctx(), "nonexistent"), (self.sock(), "cipher()"),
                                   (self.sock(), "version()"), (self.sock(), "pending()"),
                                   (self.sock(), "selected_alpn_protocol()"), (self.sock(), "context"),
@@ -274,7 +278,9 @@ class Gen:
     def session_call(self):
         z = self.session()
         return self.pick(["_ = repr(%s)" % z, "%s.__del__()" % z, "_ = %s == %s" % (z, self.session()),
-                          "_ = ssl.SSLSession()", "_ = ssl.SSLSession(%s)" % self.odd()])
+                          "_ = ssl.SSLSession()", "_ = ssl.SSLSession(%s)" % self.odd(),
+                          "_ = %s.serialize()" % z, "%s = ssl.SSLSession(%s.serialize())" % (self.session(), z),
+                          "_ = ssl.SSLSession(%s.serialize()[:%d])" % (z, self.r.randint(0, 900))])
 
     def misc(self):
         return self.pick(["_touch()", "_touch()", "_gc()", "del %s" % self.sock(), "del %s" % self.ctx(),
@@ -284,7 +290,7 @@ class Gen:
 
     def case(self, n):
         weights = [(self.new_context, 6), (self.load_cert_chain, 5), (self.load_verify, 3),
-                   (self.verify_mode, 3), (self.verify_callback, 4), (self.max_fragment_length, 1),
+                   (self.verify_mode, 3), (self.verify_callback, 4), (self.max_fragment_length, 1), (self.dtls_cid_len, 1),
                    (self.set_ciphers, 2), (self.get_attr, 1), (self.pipe, 6), (self.wrap, 8),
                    (self.pump, 8), (self.socket_call, 12), (self.session_call, 1), (self.misc, 4),
                    (self.sni_callback, 2), (self.cpython_names, 2)]

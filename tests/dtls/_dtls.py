@@ -180,8 +180,16 @@ class Proxy:
     # has been heard.
     def __init__(self, server_port, offset=200):
         self.front, self.port = udp_bind(offset)
+        self.server_port = server_port
         self.back = udp_connect(server_port)
+        self.retired = []  # earlier backs (see move)
         self.client = None
+
+    def move(self):
+        # From now on, datagrams to the server leave from a new port (a NAT
+        # rebinding); what the server still sends to the old one reaches the client.
+        self.retired.append(self.back)
+        self.back = udp_connect(self.server_port)
 
     def to_server(self, data):
         try:
@@ -205,7 +213,7 @@ class Proxy:
 
         heard = b""
         while not all(b"BROADCAST " + name.encode() in heard for name in until):
-            ready, _, _ = select.select([self.front, self.back, 0], [], [])
+            ready, _, _ = select.select([self.front, self.back, 0] + self.retired, [], [])
             for src in ready:
                 if src == 0:
                     line = os.read(0, 1024)
@@ -220,8 +228,8 @@ class Proxy:
                 if src is self.front:
                     self.client = addr
                 relay(data, src is self.front)
-        self.front.close()
-        self.back.close()
+        for s in [self.front, self.back] + self.retired:
+            s.close()
 
 
 class Keepalive:

@@ -102,7 +102,7 @@ fuzz-api fuzz-api-long: $(ASAN_BIN)
 # binary, build/fuzz/obj/micropython, runs fuzz/replay.py on the same configuration.
 FUZZ_DIR := $(ROOT)/fuzz
 FUZZ_BUILD := $(ROOT)/build/fuzz
-FUZZ_TARGETS := load tls_server tls_client dtls_server
+FUZZ_TARGETS := load tls_server tls_client dtls_server session
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 1800
 FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fsanitize-ignorelist=$(SANITIZER_IGNORE) \
