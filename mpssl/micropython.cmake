@@ -21,6 +21,8 @@ target_sources(usermod_mpssl INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/ssl_platform.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_alloc.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_testing.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_psk.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_sign_callback.c
     ${MPSSL_MBEDTLS_SOURCES}
 )
 

@@ -15,6 +15,8 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_platform.c \
 	ssl_alloc.c \
 	ssl_testing.c \
+	ssl_psk.c \
+	ssl_sign_callback.c \
 	)
 
 # Every library file is listed: each compiles to nothing unless our

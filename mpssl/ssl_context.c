@@ -169,6 +169,8 @@ mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode) {
     mbedtls_ssl_cookie_init(&self->cookies);
     #endif
     mpssl_session_context_init(self);
+    mpssl_psk_context_init(self);
+    mpssl_sign_context_init(self);
     self->ciphersuites = NULL;
     self->verify_callback = mp_const_none;
     self->protocol = protocol;
@@ -260,6 +262,9 @@ static bool ssl_context_store_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj
 
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = ssl_context_get(self_in);
+    if (mpssl_psk_attr(self, attr, dest) || mpssl_sign_attr(self, attr, dest)) {
+        return;
+    }
     if (dest[0] == MP_OBJ_NULL) {
         dest[0] = ssl_context_load_attr(self, attr);
         if (dest[0] == MP_OBJ_NULL) {
@@ -349,6 +354,8 @@ static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_get_ciphers), MP_ROM_PTR(&ssl_context_get_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&ssl_context_set_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&ssl_context_wrap_socket_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_psk_client_callback), MP_ROM_PTR(&mpssl_psk_set_client_callback_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_psk_server_callback), MP_ROM_PTR(&mpssl_psk_set_server_callback_obj) },
 };
 static MP_DEFINE_CONST_DICT(ssl_context_locals_dict, ssl_context_locals_dict_table);
 

@@ -43,6 +43,7 @@ static const code_text_t mpssl_error_texts[] = {
     { MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED, "this end needs a certificate and key: call load_cert_chain()" },
     { MBEDTLS_ERR_SSL_UNEXPECTED_RECORD, "peer sent a record out of sequence" },
     { MBEDTLS_ERR_SSL_BAD_CERTIFICATE, "peer's certificate is not acceptable" },
+    { MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY, "peer's PSK identity is unknown here (server_psk_keys or the PSK server callback had no key for it)" },
     { MBEDTLS_ERR_ENTROPY_SOURCE_FAILED, "no entropy source: the random generator cannot be seeded" },
 };
 

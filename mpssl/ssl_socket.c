@@ -126,6 +126,7 @@ static mp_uint_t ssl_socket_run(mp_obj_ssl_socket_t *self, ssl_socket_op_t op, s
     }
     mp_obj_t held = self->callback_exc;
     mp_uint_t ret = op(self, call);
+    mpssl_sign_take_exception(self);
     if (self->callback_exc != held) {
         if (self->state != SSL_SOCKET_FAILED && self->state != SSL_SOCKET_CLOSED) {
             // Mbed TLS carried on (a poll that raised reads as "not ready").
@@ -585,6 +586,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
         mp_get_buffer_raise(client_id, &transport_id, MP_BUFFER_READ);
     }
     mpssl_session_check(context, session);
+    mpssl_psk_connection_prepare(context);
 
     mp_obj_ssl_socket_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_socket_t, &mpssl_socket_type);
     self->context = context;
