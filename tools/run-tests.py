@@ -135,6 +135,9 @@ SUITES = [
     # The API fuzzer (fuzz/api/apifuzz.py), one test; make test-asan runs it on the sanitizer
     # build for MPSSL_API_FUZZ_SECONDS (default 75).
     Suite("apifuzz", "apifuzz", "fuzz/api", ("apifuzz.py",), default=False),
+    # Our end against what devices meet, run by CPython: openssl's PSK modes, libcoap's CoAP
+    # client and server, the mosquitto MQTT broker (Debian packages tests/devices installs).
+    Suite("devices", "multi", "tests/devices", ("*.py",), (CPYTHON_MP,)),
 ]
 
 
