@@ -342,6 +342,9 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
     mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     mp_obj_ssl_context_t *self = ssl_context_get(pos_args[0]);
     ssl_context_check_live(self);
+    // A PSK client callback runs here, and may have finalised the context.
+    mpssl_psk_connection_prepare(self);
+    ssl_context_check_live(self);
     return mpssl_socket_new(self, pos_args[1], args[ARG_do_handshake_on_connect].u_bool,
         args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj, args[ARG_session].u_obj);
 }

@@ -586,7 +586,6 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
         mp_get_buffer_raise(client_id, &transport_id, MP_BUFFER_READ);
     }
     mpssl_session_check(context, session);
-    mpssl_psk_connection_prepare(context);
 
     mp_obj_ssl_socket_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_socket_t, &mpssl_socket_type);
     self->context = context;

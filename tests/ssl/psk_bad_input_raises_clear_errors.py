@@ -1,9 +1,10 @@
 # PSK settings refuse what they cannot use with an exception that says what to do, and keep
 # their previous value: identities of the wrong type or length, keys given as text or too long,
 # server settings on a client and the reverse, a CPython identity_hint (Mbed TLS sends none).
-# A client callback that raises or answers the wrong shape fails wrap_socket(); one that
-# changes its answer while another connection of the context is open is refused. A server's
-# lookup that answers a non-bytes or too long key fails the server's handshake with that error.
+# A client callback that raises, answers the wrong shape or finalises its context fails
+# wrap_socket(); one that changes its answer while another connection of the context is open is
+# refused. A server's lookup that answers a non-bytes or too long key fails the server's
+# handshake with that error.
 import ssl
 from _common import loopback
 
@@ -74,6 +75,14 @@ for label, cb in (
     ("client callback identity None", lambda hint: (None, b"k" * 16)),
 ):
     show(label, lambda: loopback(server_with(lambda i: b"k" * 16), client_with(cb)))
+
+def finalises(hint):
+    finalised.__del__()
+    return ("dev1", b"k" * 16)
+
+
+finalised = client_with(finalises)
+show("client callback finalises its context", lambda: loopback(server_with(lambda i: b"k" * 16), finalised))
 
 for label, cb in (
     ("server callback answers an int", lambda identity: 5),
