@@ -4,7 +4,8 @@
 # client's CertificateVerify (to our server and to openssl s_server requiring a client
 # certificate) and a server's handshake, in TLS 1.2 and 1.3. A callback that raises, returns
 # a signature that does not verify, too many bytes or no bytes at all makes the handshake raise
-# an exception that says so, on the end that signs.
+# an exception that says so, on the end that signs. A callback that changes its context gets
+# RuntimeError; one that finalises it does no harm.
 import ssl
 from _common import describe, loopback, path, server_context, client_context, talk
 from _ecdsa_p256 import sign
@@ -77,6 +78,36 @@ for version, suite in (("TLS1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), ("
     for label, cb in BAD:
         run(version + " client " + label, client_cb=cb, suite=suite)
     run(version + " server raises", server_cb=offline, suite=suite)
+
+# A callback may not change the context while the handshake uses it; it may finalise it (the
+# context is freed with its last connection).
+holder = []
+
+
+def changes_context(key, digest):
+    holder[0].ecdsa_sign_callback = None
+    return sign(key, digest)
+
+
+def finalises_context(key, digest):
+    holder[0].__del__()
+    return sign(key, digest)
+
+
+for label, cb in (("changes its context", changes_context), ("finalises its context", finalises_context)):
+    calls.clear()
+    cctx = client_context()
+    cctx.load_cert_chain(path("client_ec.crt.pem"), path("client_ec.key.pem"))
+    cctx.ecdsa_sign_callback = cb
+    holder[:] = [cctx]
+    sctx = server_context(mode=ssl.CERT_REQUIRED)
+    try:
+        c, s, stats = loopback(sctx, cctx)
+        print("client callback", label, "->", stats["client_got"])
+        c.close()
+        s.close()
+    except Exception as e:
+        print("client callback", label, "->", type(e).__name__, e)
 
 # The key argument is wiped once the callback has returned.
 run("kept key", client_cb=keeps_key)
