@@ -124,6 +124,7 @@ typedef struct _mp_obj_ssl_socket_t {
     bool session_fresh;       // client: a session or ticket arrived and is not exported yet
     bool session_reused;      // the completed handshake resumed a session
     bool full_handshake;      // the handshake so far exchanged certificates
+    bool psk_refused;         // server: no PSK for the client's identity (ssl_psk.c)
 } mp_obj_ssl_socket_t;
 
 extern const mp_obj_type_t mpssl_context_type;
@@ -182,6 +183,7 @@ bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self);
 void mpssl_psk_context_init(mp_obj_ssl_context_t *context);
 bool mpssl_psk_attr(mp_obj_ssl_context_t *context, qstr attr, mp_obj_t *dest);
 void mpssl_psk_connection_prepare(mp_obj_ssl_context_t *context);
+int mpssl_psk_failure(mp_obj_ssl_socket_t *self, int ret);
 MP_DECLARE_CONST_FUN_OBJ_2(mpssl_psk_set_client_callback_obj);
 MP_DECLARE_CONST_FUN_OBJ_KW(mpssl_psk_set_server_callback_obj);
 

@@ -188,9 +188,18 @@ static int ssl_psk_server_lookup(void *unused, mbedtls_ssl_context *ssl, const u
     if (key_obj != mp_const_none && !(mp_get_buffer(key_obj, &key, MP_BUFFER_READ) && key.len == 0)) {
         ssl_psk_get_key(key_obj, &key, "the key server_psk_keys or the PSK server callback returns");
         ret = mbedtls_ssl_set_hs_psk(ssl, key.buf, key.len);
+    } else {
+        self->psk_refused = true;
     }
     nlr_pop();
     return ret;
+}
+
+// Mbed TLS fails a TLS 1.2 handshake on an unknown identity by saying so;
+// a TLS 1.3 server goes on to a certificate handshake instead, which fails
+// as a bare "handshake failure" when it has no certificate: say why.
+int mpssl_psk_failure(mp_obj_ssl_socket_t *self, int ret) {
+    return ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE && self->psk_refused ? MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY : ret;
 }
 
 static void ssl_psk_server_install(mp_obj_ssl_context_t *context) {
