@@ -111,6 +111,14 @@ void mpssl_free(void *ptr);
 // Forward secrecy only: no static-RSA key exchange.
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+// Pre-shared keys (mpssl/ssl_psk.c) in TLS 1.2 and DTLS 1.2: plain PSK, the
+// CoAP and LwM2M profile (RFC 7252: AES-128-CCM-8), and ECDHE-PSK for
+// forward secrecy. A TLS 1.3 external PSK always comes with an (EC)DHE
+// exchange (psk_dhe_ke, enabled above). Clients offer these suites only
+// when a PSK is set, and servers pick them only when they have a way to
+// find one.
+#define MBEDTLS_KEY_EXCHANGE_PSK_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED
 
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECDH_C
@@ -157,8 +165,9 @@ void mpssl_free(void *ptr);
 
 // The suites offered, in order of preference: AEAD first, AES-GCM ahead of
 // ChaCha20 (AES-NI makes it the fastest where it exists, and it is what
-// servers prefer), CCM for CoAP/LwM2M peers, CBC with SHA-2 last. No RSA key
-// exchange, no SHA-1, no static DH. get_ciphers() returns this list.
+// servers prefer), CCM for CoAP/LwM2M peers, CBC with SHA-2 last; then the
+// PSK suites, in the same order. No RSA key exchange, no SHA-1, no static
+// DH. get_ciphers() returns this list.
 #define MBEDTLS_SSL_CIPHERSUITES \
     MBEDTLS_TLS1_3_AES_128_GCM_SHA256, \
     MBEDTLS_TLS1_3_AES_256_GCM_SHA384, \
@@ -176,7 +185,15 @@ void mpssl_free(void *ptr);
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, \
     MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, \
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, \
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, \
+    MBEDTLS_TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256, \
+    MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256, \
+    MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384, \
+    MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256, \
+    MBEDTLS_TLS_PSK_WITH_AES_128_CCM, \
+    MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8, \
+    MBEDTLS_TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256, \
+    MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA256
 
 // ---- Certificates and keys --------------------------------------------------
 

@@ -5,10 +5,11 @@
 //
 //   TLS 1.2 client and server, DTLS 1.2 (HelloVerify cookies, replay
 //   protection), ECDHE on P-256, ECDSA P-256 and RSA (PKCS#1 v1.5)
-//   signatures, AES-128-GCM with SHA-256, certificates and keys in DER.
+//   signatures, pre-shared keys, AES-128-GCM with SHA-256, certificates and
+//   keys in DER.
 //
-// Cipher suites left: TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 and
-// TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256. Measured sizes: README, "Footprint".
+// Cipher suites left: TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256,
+// TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256 and TLS-PSK-WITH-AES-128-GCM-SHA256. Measured sizes: README, "Footprint".
 #ifndef MPSSL_MBEDTLS_PROFILE_SMALL_H
 #define MPSSL_MBEDTLS_PROFILE_SMALL_H
 
@@ -52,12 +53,16 @@
 #undef MBEDTLS_SHA384_C
 #undef MBEDTLS_SHA512_C
 
-// The preference list names only the two suites left (the base list names
-// suites this profile compiles out, which get_ciphers() would show).
+// Pre-shared keys with AES-128-GCM only: ECDHE-PSK has no GCM suite.
+#undef MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED
+
+// The preference list names only the three suites left (the base list
+// names suites this profile compiles out, which get_ciphers() would show).
 #undef MBEDTLS_SSL_CIPHERSUITES
 #define MBEDTLS_SSL_CIPHERSUITES \
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, \
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, \
+    MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256
 
 // DER only: no PEM parser, no Base64.
 #undef MBEDTLS_PEM_PARSE_C

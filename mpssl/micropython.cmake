@@ -25,6 +25,8 @@ target_sources(usermod_mpssl INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/ssl_compat.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_alpn.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_keylog.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_psk.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_sign_callback.c
     ${MPSSL_MBEDTLS_SOURCES}
 )
 

@@ -19,6 +19,8 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_compat.c \
 	ssl_alpn.c \
 	ssl_keylog.c \
+	ssl_psk.c \
+	ssl_sign_callback.c \
 	)
 
 # Every library file is listed: each compiles to nothing unless our

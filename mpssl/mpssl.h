@@ -62,6 +62,16 @@ typedef struct _mp_obj_ssl_context_t {
     int16_t maximum_version;
     int8_t check_hostname;        // 0 or 1 once set; -1 until then: verify_mode decides
     int8_t dtls_cid_len;   // DTLS Connection ID length asked for, or -1: none (ssl_cid.c)
+    // Pre-shared keys (ssl_psk.c): what Python set, None when unset.
+    mp_obj_t psk_identity;
+    mp_obj_t psk_key;
+    mp_obj_t server_psk_keys;     // servers: any object with .get(identity)
+    mp_obj_t psk_client_callback; // CPython's set_psk_client_callback()
+    mp_obj_t psk_server_callback; // CPython's set_psk_server_callback()
+    // ecdsa_sign_callback (ssl_sign_callback.c), and what it raised inside
+    // Mbed TLS until the connection that signed takes it (MP_OBJ_NULL: nothing).
+    mp_obj_t ecdsa_sign_callback;
+    mp_obj_t sign_exc;
 } mp_obj_ssl_context_t;
 
 // The life of one connection. Errors are sticky: once FAILED, every call
@@ -125,6 +135,7 @@ typedef struct _mp_obj_ssl_socket_t {
     // Servers: the context sni_callback chose (ssl_compat.c), or None.
     mp_obj_t sni_context;
     bool in_sni_callback;
+    bool psk_refused;         // server: no PSK for the client's identity (ssl_psk.c)
 } mp_obj_ssl_socket_t;
 
 extern const mp_obj_type_t mpssl_context_type;
@@ -184,6 +195,20 @@ bool mpssl_io_flight_pending(mp_obj_ssl_socket_t *self);
 void mpssl_io_release(mp_obj_ssl_socket_t *self);
 void mpssl_io_wait(mp_obj_ssl_socket_t *self, int want);
 bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self);
+
+// ssl_psk.c: pre-shared keys, as upstream's attributes and CPython's callbacks.
+void mpssl_psk_context_init(mp_obj_ssl_context_t *context);
+bool mpssl_psk_attr(mp_obj_ssl_context_t *context, qstr attr, mp_obj_t *dest);
+void mpssl_psk_connection_prepare(mp_obj_ssl_context_t *context);
+int mpssl_psk_failure(mp_obj_ssl_socket_t *self, int ret);
+MP_DECLARE_CONST_FUN_OBJ_2(mpssl_psk_set_client_callback_obj);
+MP_DECLARE_CONST_FUN_OBJ_KW(mpssl_psk_set_server_callback_obj);
+
+// ssl_sign_callback.c: ecdsa_sign_callback signs with the context's EC key.
+void mpssl_sign_context_init(mp_obj_ssl_context_t *context);
+bool mpssl_sign_attr(mp_obj_ssl_context_t *context, qstr attr, mp_obj_t *dest);
+void mpssl_sign_key_loaded(mp_obj_ssl_context_t *context);
+void mpssl_sign_take_exception(mp_obj_ssl_socket_t *self);
 
 // ssl_certs.c
 void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj_t keyfile);

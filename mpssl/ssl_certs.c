@@ -174,6 +174,7 @@ void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj
     mbedtls_x509_crt_free(&self->own_chain);
     self->own_chain = chain;
     self->own_key = key;
+    mpssl_sign_key_loaded(self);
     if (first) {
         ret = mbedtls_ssl_conf_own_cert(&self->conf, &self->own_chain, &self->own_key);
         if (ret != 0) {

@@ -173,6 +173,8 @@ mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode) {
     #endif
     mpssl_session_context_init(self);
     mpssl_compat_context_init(self);
+    mpssl_psk_context_init(self);
+    mpssl_sign_context_init(self);
     self->ciphersuites = NULL;
     self->verify_callback = mp_const_none;
     self->protocol = protocol;
@@ -265,7 +267,8 @@ static bool ssl_context_store_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj
 
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = ssl_context_get(self_in);
-    if (mpssl_cid_context_attr(self, attr, dest)) {
+    if (mpssl_cid_context_attr(self, attr, dest) || mpssl_psk_attr(self, attr, dest) ||
+        mpssl_sign_attr(self, attr, dest)) {
         return;
     }
     if (dest[0] == MP_OBJ_NULL) {
@@ -345,6 +348,9 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
     mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     mp_obj_ssl_context_t *self = ssl_context_get(pos_args[0]);
     ssl_context_check_live(self);
+    // A PSK client callback runs here, and may have finalised the context.
+    mpssl_psk_connection_prepare(self);
+    ssl_context_check_live(self);
     return mpssl_socket_new(self, pos_args[1], args[ARG_do_handshake_on_connect].u_bool,
         args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj, args[ARG_session].u_obj);
 }
@@ -358,6 +364,8 @@ static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&ssl_context_set_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&ssl_context_wrap_socket_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_alpn_protocols), MP_ROM_PTR(&mpssl_context_set_alpn_protocols_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_psk_client_callback), MP_ROM_PTR(&mpssl_psk_set_client_callback_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_psk_server_callback), MP_ROM_PTR(&mpssl_psk_set_server_callback_obj) },
 };
 static MP_DEFINE_CONST_DICT(ssl_context_locals_dict, ssl_context_locals_dict_table);
 

@@ -47,6 +47,7 @@ static const code_text_t mpssl_error_texts[] = {
     { MBEDTLS_ERR_SSL_BAD_CERTIFICATE, "peer's certificate is not acceptable" },
     { MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL, "no ALPN protocol in common with the peer: see set_alpn_protocols()" },
     { MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME, "sni_callback refused the name the client asked for (the client was sent unrecognized_name)" },
+    { MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY, "peer's PSK identity is unknown here (server_psk_keys or the PSK server callback had no key for it)" },
     { MBEDTLS_ERR_ENTROPY_SOURCE_FAILED, "no entropy source: the random generator cannot be seeded" },
 };
 

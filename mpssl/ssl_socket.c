@@ -127,6 +127,7 @@ static mp_uint_t ssl_socket_run(mp_obj_ssl_socket_t *self, ssl_socket_op_t op, s
     }
     mp_obj_t held = self->callback_exc;
     mp_uint_t ret = op(self, call);
+    mpssl_sign_take_exception(self);
     if (self->callback_exc != held) {
         if (self->state != SSL_SOCKET_FAILED && self->state != SSL_SOCKET_CLOSED) {
             // Mbed TLS carried on (a poll that raised reads as "not ready").
@@ -160,6 +161,7 @@ static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret) {
         ret = MBEDTLS_ERR_SSL_INVALID_RECORD;
         mbedtls_ssl_send_alert_message(&self->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
     }
+    ret = mpssl_psk_failure(self, ret);
     ssl_socket_alert_peer(self, ret);
     // Mbed TLS's alert may sit in the held-back flight: send it (best
     // effort, keeping the errno of what failed us, not of this write).
@@ -616,6 +618,7 @@ mp_obj_t mpssl_socket_new(mp_obj_ssl_context_t *context, mp_obj_t sock, bool do_
     self->deferred = SSL_SOCKET_DEFER_NOTHING;
     self->callback_exc = MP_OBJ_NULL;
     self->callback_exc_verify = false;
+    self->psk_refused = false;
     mpssl_session_socket_init(self, server_hostname);
 
     mpssl_alloc_watch_start();

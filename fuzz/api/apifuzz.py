@@ -196,6 +196,21 @@ class Gen:
             return "%s.set_ciphers(%s)" % (self.ctx(), self.pick(["[]", "'TLS_AES_128_GCM_SHA256'", "None", "[5]", "[b'TLS_AES_128_GCM_SHA256']", "['TLS_AES_128_GCM_SHA256'] * 1000"]))
         return "%s.set_ciphers(%s)" % (self.ctx(), _lit(names))
 
+    def psk_or_sign(self):
+        # Issue 19: pre-shared keys (upstream's attributes, CPython's callbacks, which run inside
+        # the handshake or wrap_socket) and ecdsa_sign_callback, with good and odd values.
+        c = self.ctx()
+        cb = "Cb(%s, %%s)" % _lit(self.plan(False, 3, self.pick(["s0", "s1"])))
+        odd = ["None", "5", "b''", "'x' * 200", "b'k' * 49", "print"]
+        return self.pick([
+            "%s.psk_identity = %s" % (c, self.pick(["'dev1'", "b'dev1'"] + odd)),
+            "%s.psk_key = %s" % (c, self.pick(["b'k' * 16", "'c0ffee'"] + odd)),
+            "%s.server_psk_keys = %s" % (c, self.pick(["{b'dev1': b'k' * 16}", cb % "b'k' * 16"] + odd)),
+            "%s.set_psk_client_callback(%s)" % (c, self.pick([cb % "('dev1', b'k' * 16)", cb % "b'k'"] + odd)),
+            "%s.set_psk_server_callback(%s)" % (c, self.pick([cb % "b'k' * 16", cb % "None", cb % "5"] + odd)),
+            "%s.ecdsa_sign_callback = %s" % (c, self.pick([cb % "None", cb % "b'0\\x00'", cb % "5"] + odd)),
+        ])
+
     def get_attr(self):
         target, attr = self.pick([(self.ctx(), "get_ciphers()"), (self.ctx(), "verify_mode"),
                                   (self.ctx(), "verify_callback"), (self.ctx(), "max_fragment_length"),
@@ -293,7 +308,7 @@ class Gen:
                    (self.verify_mode, 3), (self.verify_callback, 4), (self.max_fragment_length, 1), (self.dtls_cid_len, 1),
                    (self.set_ciphers, 2), (self.get_attr, 1), (self.pipe, 6), (self.wrap, 8),
                    (self.pump, 8), (self.socket_call, 12), (self.session_call, 1), (self.misc, 4),
-                   (self.sni_callback, 2), (self.cpython_names, 2)]
+                   (self.sni_callback, 2), (self.cpython_names, 2), (self.psk_or_sign, 3)]
         makers = [m for m, w in weights for _ in range(w)]
         # A working start most of the time: a server (s0) and a client (s1) over one pipe.
         lines = []

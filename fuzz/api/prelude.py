@@ -190,13 +190,14 @@ def _touch():
 
 
 class Cb:
-    # verify_callback: plan maps a call's number (from 0) to an action; returns ret otherwise.
+    # verify_callback (and the PSK and signing callbacks, which take one or two arguments):
+    # plan maps a call's number (from 0) to an action; returns ret otherwise.
     def __init__(self, plan, ret=0):
         self.plan = plan
         self.ret = ret
         self.calls = 0
 
-    def __call__(self, cert, depth):
+    def __call__(self, cert, depth=None):
         action = self.plan.get(self.calls)
         self.calls += 1
         if action == ("keep",):

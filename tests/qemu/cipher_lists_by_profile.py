@@ -13,7 +13,8 @@ if full:
     print("profile's suites:", expected <= set(names))
 else:
     print("profile's suites:", sorted(names) == [
-        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"])
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_PSK_WITH_AES_128_GCM_SHA256"])
 
 ctx.set_ciphers(["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"])
 print(ctx.get_ciphers())

@@ -29,7 +29,7 @@ RECOVERY_EVERY = 1 if FULL else 10  # N between checks that a normal connection 
 SERVER = server_context()
 
 
-def outcome(client_ctx, n, session):
+def outcome(client_ctx, n, session, server_ctx=SERVER):
     # What connection number n's failed allocation caused: "enomem", "completed" (n is past the
     # connection's last allocation), "survived" (a record buffer stayed at its size, a ticket
     # was passed over), or a description of anything else.
@@ -37,7 +37,7 @@ def outcome(client_ctx, n, session):
     forgiven = _mpssl_testing.forgiven_allocations()
     _mpssl_testing.fail_allocation_after(n)
     try:
-        delivered = exchange(client_ctx, SERVER, session=session) - start
+        delivered = exchange(client_ctx, server_ctx, session=session) - start
         # Allocation counts vary by a few between connections (random values of varying size):
         # completing is right if the connection made fewer than n allocations, or if the
         # failure came only in close(), after the data had arrived: close is best effort (its
@@ -61,17 +61,18 @@ def outcome(client_ctx, n, session):
     return result
 
 
-def sweep(label, suite, resume=False):
-    client_ctx = client_context(suite)
+def sweep(label, suite, resume=False, contexts=None):
+    # contexts: (client, server) to use instead of the suite's client and SERVER.
+    client_ctx, server_ctx = contexts or (client_context(suite), SERVER)
     kept = []
     # Warm up: first-use allocations (PSA, RNG) happen once. With resume, the session to offer
     # comes from it.
-    exchange(client_ctx, SERVER, keep=kept if resume else None)
+    exchange(client_ctx, server_ctx, keep=kept if resume else None)
     session = kept[0] if kept else None
     kept = None
     base = live()
     before = _mpssl_testing.allocations()
-    exchange(client_ctx, SERVER, session=session)
+    exchange(client_ctx, server_ctx, session=session)
     total = _mpssl_testing.allocations() - before
     if FULL:
         points = list(range(1, total + 1))
@@ -81,7 +82,7 @@ def sweep(label, suite, resume=False):
         )
     problems = []
     for i, n in enumerate(points):
-        result = outcome(client_ctx, n, session)
+        result = outcome(client_ctx, n, session, server_ctx)
         if result not in ("enomem", "survived") and not (result == "completed" and n > total - TAIL):
             problems.append("N=%d: %s" % (n, result))
         leaked = live() - base
@@ -90,11 +91,11 @@ def sweep(label, suite, resume=False):
             base += leaked
         if i % RECOVERY_EVERY == 0 or i == len(points) - 1:
             try:
-                exchange(client_ctx, SERVER, session=session)
+                exchange(client_ctx, server_ctx, session=session)
             except Exception as e:
                 problems.append("N=%d: the next connection failed: %s %r" % (n, type(e).__name__, e.args))
     # Well past the last allocation, nothing fails.
-    if outcome(client_ctx, total + TAIL, session) != "completed":
+    if outcome(client_ctx, total + TAIL, session, server_ctx) != "completed":
         problems.append("N=%d (past the end): did not complete" % (total + TAIL))
     print(label, "allocations per connection > 50:", total > 50)
     print(label, "every run ended in ENOMEM, freed everything, recovered:", not problems)

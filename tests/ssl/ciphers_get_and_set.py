@@ -11,8 +11,8 @@ print("no duplicates", len(set(ciphers)) == len(ciphers))
 print("IANA names", all(c.startswith("TLS_") and "-" not in c for c in ciphers))
 tls12 = [c for c in ciphers if "_WITH_" in c]
 print(
-    "TLS 1.2 suites are ECDHE",
-    all(c.startswith(("TLS_ECDHE_ECDSA_WITH_", "TLS_ECDHE_RSA_WITH_")) for c in tls12),
+    "TLS 1.2 suites are ECDHE or PSK",
+    all(c.startswith(("TLS_ECDHE_ECDSA_WITH_", "TLS_ECDHE_RSA_WITH_", "TLS_ECDHE_PSK_WITH_", "TLS_PSK_WITH_")) for c in tls12),
 )
 for name in (
     "TLS_AES_128_GCM_SHA256",
