@@ -21,6 +21,7 @@ target_sources(usermod_mpssl INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/ssl_platform.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_alloc.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_testing.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_truststore.c
     ${MPSSL_MBEDTLS_SOURCES}
 )
 

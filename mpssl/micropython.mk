@@ -15,6 +15,7 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_platform.c \
 	ssl_alloc.c \
 	ssl_testing.c \
+	ssl_truststore.c \
 	)
 
 # Every library file is listed: each compiles to nothing unless our

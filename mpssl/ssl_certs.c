@@ -47,7 +47,7 @@ NORETURN static void ssl_raise_open_error(mp_obj_t exc, const char *what, mp_obj
 }
 
 // Reads a file through MicroPython's own open(), so any port's filesystem works.
-static mp_obj_t ssl_read_file(mp_obj_t path, const char *what) {
+mp_obj_t mpssl_read_file(mp_obj_t path, const char *what) {
     mp_obj_t args[2] = { path, MP_OBJ_NEW_QSTR(MP_QSTR_rb) };
     mpssl_str_get_cstr(path, what);
     nlr_buf_t nlr;
@@ -56,9 +56,21 @@ static mp_obj_t ssl_read_file(mp_obj_t path, const char *what) {
     }
     mp_obj_t file = mp_builtin_open(2, args, (mp_map_t *)&mp_const_empty_map);
     nlr_pop();
-    mp_obj_t dest[2];
-    mp_load_method(file, MP_QSTR_read, dest);
-    mp_obj_t data = mp_call_method_n_kw(0, 0, dest);
+    // One read of the file's size: read() without one grows its buffer a
+    // little at a time, which costs a CA bundle's load tens of ms.
+    int errcode;
+    mp_off_t size = mp_stream_seek(file, 0, MP_SEEK_END, &errcode);
+    mp_obj_t data;
+    if (size != (mp_off_t)-1 && mp_stream_seek(file, 0, MP_SEEK_SET, &errcode) == 0) {
+        vstr_t buf;
+        vstr_init_len(&buf, size);
+        buf.len = mp_stream_read_exactly(file, buf.buf, size, &errcode);
+        data = mp_obj_new_bytes_from_vstr(&buf);
+    } else {
+        mp_obj_t dest[2];
+        mp_load_method(file, MP_QSTR_read, dest);
+        data = mp_call_method_n_kw(0, 0, dest);
+    }
     mp_stream_close(file);
     return data;
 }
@@ -78,7 +90,7 @@ static bool ssl_is_pem(const byte *data, size_t len) {
 // str is PEM text instead when str_is_text (cadata, as in CPython).
 static void ssl_material_get(ssl_material_t *material, mp_obj_t source, const char *what, bool str_is_text) {
     if (mp_obj_is_str(source) && !str_is_text) {
-        source = ssl_read_file(source, what);
+        source = mpssl_read_file(source, what);
     } else if (!mp_obj_is_str(source) && !mp_obj_is_type(source, &mp_type_bytes)
                && !mp_obj_is_type(source, &mp_type_bytearray) && !mp_obj_is_type(source, &mp_type_memoryview)) {
         mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("%s must be a path (str) or data (bytes)"), what);
@@ -180,32 +192,6 @@ void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj
             mpssl_raise(ret, 0);
         }
     }
-}
-
-void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t cadata) {
-    if ((cafile == mp_const_none) == (cadata == mp_const_none)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("give exactly one of cafile and cadata"));
-    }
-    // Upstream's load_verify_locations(cadata) takes the data as its first
-    // argument: bytes there are data, as in load_cert_chain.
-    if (cafile != mp_const_none && !mp_obj_is_str(cafile)) {
-        cadata = cafile;
-        cafile = mp_const_none;
-    }
-    ssl_material_t material;
-    bool from_file = cafile != mp_const_none;
-    ssl_material_get(&material, from_file ? cafile : cadata, from_file ? "cafile" : "cadata", !from_file);
-    mpssl_alloc_watch_start();
-    // Certificates are added to the chain: earlier calls' stay trusted. A
-    // failure may leave the certificates parsed before it in the chain,
-    // which is harmless: each of them parsed in full.
-    int ret = ssl_parse_certs(&self->ca_chain, &material);
-    m_del(byte, material.buf, material.len + 1);
-    if (ret != 0) {
-        mpssl_raise_if_out_of_memory();
-        mp_raise_ValueError(MP_ERROR_TEXT("invalid cert"));
-    }
-    mbedtls_ssl_conf_ca_chain(&self->conf, &self->ca_chain, NULL);
 }
 
 // ---- getpeercert() ---------------------------------------------------------
