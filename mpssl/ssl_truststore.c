@@ -349,21 +349,15 @@ static byte *ssl_entry_der(uint8_t kind, const byte *entry, size_t len, size_t *
     return der;
 }
 
-// Adds the CA an entry holds to *chain. own_of: the child being verified
-// when it is self-issued; if the entry is that very certificate (trusted
-// as itself) it becomes a CA whatever its basicConstraints say, as Mbed
-// TLS treats a locally trusted end-entity certificate. force_ca: the same
-// for every entry, to check at load time that it parses.
-static int ssl_entry_parse(mbedtls_x509_crt *chain, uint8_t kind, const byte *entry, size_t len,
-    const mbedtls_x509_crt *own_of, bool force_ca) {
+// Adds the CA an entry holds to *chain: the certificate itself when Mbed
+// TLS parses it, else (its own signature's algorithm is not in this build)
+// an anchor made of its fields. A store record that is not a CA adds
+// nothing. A self-signed certificate trusted as itself is found by Mbed
+// TLS among what this adds (patches/mbedtls/0022).
+static int ssl_entry_parse(mbedtls_x509_crt *chain, uint8_t kind, const byte *entry, size_t len) {
     ssl_anchor_t anchor;
     if (kind == SOURCE_STORE) {
         int ret = ssl_anchor_from_record(&anchor, entry, len);
-        if (ret == 0 && own_of != NULL && own_of->pk_raw.len == anchor.spki_len
-            && memcmp(own_of->pk_raw.p, anchor.spki, anchor.spki_len) == 0) {
-            force_ca = true;
-        }
-        anchor.ca |= force_ca;
         return ret != 0 || !anchor.ca ? ret : ssl_anchor_parse_synthetic(chain, &anchor);
     }
     size_t der_len;
@@ -372,14 +366,10 @@ static int ssl_entry_parse(mbedtls_x509_crt *chain, uint8_t kind, const byte *en
     if (der == NULL) {
         return ret;
     }
-    ret = ssl_anchor_from_cert(&anchor, der, der_len);
-    bool own = ret == 0 && own_of != NULL && own_of->raw.len == der_len && memcmp(own_of->raw.p, der, der_len) == 0;
-    if (ret == 0 && !own) {
-        ret = mbedtls_x509_crt_parse_der(chain, der, der_len);
-    }
-    if ((ret == 0 && own) || ssl_unknown_sig_alg(ret)) {
-        anchor.ca |= own;
-        ret = ssl_anchor_parse_synthetic(chain, &anchor);
+    ret = mbedtls_x509_crt_parse_der(chain, der, der_len);
+    if (ssl_unknown_sig_alg(ret)) {
+        ret = ssl_anchor_from_cert(&anchor, der, der_len);
+        ret = ret ? ret : ssl_anchor_parse_synthetic(chain, &anchor);
     }
     mbedtls_free(der);
     return ret;
@@ -415,7 +405,7 @@ static const byte *ssl_source_entry(ssl_anchor_source_t *source, uint32_t offset
     return data;
 }
 
-static void ssl_source_lookup(ssl_anchor_source_t *source, uint32_t hash, const mbedtls_x509_crt *child, mbedtls_x509_crt *chain) {
+static void ssl_source_lookup(ssl_anchor_source_t *source, uint32_t hash, mbedtls_x509_crt *chain) {
     const byte *table = ssl_source_table(source);
     size_t lo = 0;
     size_t hi = source->count;
@@ -427,8 +417,6 @@ static void ssl_source_lookup(ssl_anchor_source_t *source, uint32_t hash, const 
             hi = mid;
         }
     }
-    bool self_issued = child->issuer_raw.len == child->subject_raw.len
-        && memcmp(child->issuer_raw.p, child->subject_raw.p, child->issuer_raw.len) == 0;
     for (; lo < source->count; ++lo) {
         // Reading a file may run the GC: find the table again each time.
         const byte *entry = ssl_source_table(source) + lo * ENTRY_LEN;
@@ -438,7 +426,7 @@ static void ssl_source_lookup(ssl_anchor_source_t *source, uint32_t hash, const 
         uint32_t len = ssl_get_u32(entry + 8);
         const byte *data = ssl_source_entry(source, ssl_get_u32(entry + 4), len);
         // An entry that fails here was reported when it was loaded.
-        ssl_entry_parse(chain, source->kind, data, len, self_issued ? child : NULL, false);
+        ssl_entry_parse(chain, source->kind, data, len);
         if (source->path != MP_OBJ_NULL) {
             m_del(byte, (byte *)data, len);
         }
@@ -464,7 +452,7 @@ static int ssl_anchors_lookup(void *ctx, const mbedtls_x509_crt *child, mbedtls_
         mp_obj_t *sources;
         mp_obj_list_get(self->anchors, &n, &sources);
         for (size_t i = 0; i < n; ++i) {
-            ssl_source_lookup(MP_OBJ_TO_PTR(sources[i]), hash, child, chain);
+            ssl_source_lookup(MP_OBJ_TO_PTR(sources[i]), hash, chain);
         }
         nlr_pop();
     } else if (self->anchors_exc == MP_OBJ_NULL) {
@@ -513,13 +501,18 @@ static mp_obj_t ssl_name_text(const byte *name, size_t len) {
     return mp_obj_new_str_from_vstr(&text);
 }
 
-// Whether an entry parses as verification will parse it: 0 or why not.
+// Whether an entry parses as verification will parse it: 0, why not (an
+// Mbed TLS error), or SSL_ENTRY_NOT_CA for a store record that is no CA.
+#define SSL_ENTRY_NOT_CA (1)
 static int ssl_entry_check(uint8_t kind, const byte *entry, size_t len) {
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
-    int ret = ssl_entry_parse(&crt, kind, entry, len, NULL, true);
+    int ret = ssl_entry_parse(&crt, kind, entry, len);
+    if (ret == 0 && crt.raw.p == NULL) {
+        ret = SSL_ENTRY_NOT_CA;
+    }
     mbedtls_x509_crt_free(&crt);
-    if (ret != 0) {
+    if (ret < 0) {
         mpssl_raise_if_out_of_memory();
     }
     return ret;
@@ -531,6 +524,9 @@ static mp_obj_t ssl_anchor_subject(const ssl_anchor_t *anchor) {
 
 // Why an entry cannot be used, for skipped_cas.
 static mp_obj_t ssl_entry_reason(int ret) {
+    if (ret == SSL_ENTRY_NOT_CA) {
+        return mp_obj_new_str_from_cstr("not a CA (basicConstraints cA is false): load a certificate trusted as itself from PEM or DER");
+    }
     vstr_t reason;
     vstr_init(&reason, 32);
     #if defined(MBEDTLS_ERROR_C)
@@ -802,8 +798,24 @@ void mpssl_anchors_load(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t ca
     ssl_anchors_add(self, MP_OBJ_NEW_QSTR(MP_QSTR_cadata), cadata, MP_OBJ_NULL);
 }
 
+// The default CAs: the trust store a firmware froze as _mpssl_ca_bundle.STORE
+// (mpssl/manifest.py freezes the system bundle into the unix build), read
+// in place; without one, the bundle file MPSSL_DEFAULT_CAFILE.
 void mpssl_anchors_load_default(mp_obj_ssl_context_t *self) {
-    mpssl_anchors_load(self, mp_obj_new_str_from_cstr(MPSSL_DEFAULT_CAFILE), mp_const_none);
+    mp_obj_t store = MP_OBJ_NULL;
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        mp_obj_t module = mp_import_name(MP_QSTR__mpssl_ca_bundle, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
+        store = mp_load_attr(module, MP_QSTR_STORE);
+        nlr_pop();
+    } else if (!mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(((mp_obj_base_t *)nlr.ret_val)->type), MP_OBJ_FROM_PTR(&mp_type_ImportError))) {
+        nlr_jump(nlr.ret_val);
+    }
+    if (store != MP_OBJ_NULL) {
+        mpssl_anchors_load(self, mp_const_none, store);
+    } else {
+        mpssl_anchors_load(self, mp_obj_new_str_from_cstr(MPSSL_DEFAULT_CAFILE), mp_const_none);
+    }
 }
 
 mp_obj_t mpssl_anchors_stats(mp_obj_ssl_context_t *self) {

@@ -128,6 +128,9 @@ def convert(bundle):
     seen = set()
     for cert in certificates(bundle):
         subject, validity, spki, ca, pathlen = anchor(cert)
+        if not ca:  # an anchor only a CA can be; a certificate trusted as itself stays PEM/DER
+            sys.stderr.write("mpssl_truststore: skipped a certificate that is not a CA\n")
+            continue
         flags = (FLAG_CA if ca else 0) | (FLAG_PATHLEN if pathlen is not None else 0)
         if pathlen is not None and pathlen > 255:
             pathlen = 255
