@@ -173,7 +173,7 @@ bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self);
 
 // ssl_certs.c
 void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj_t keyfile);
-mp_obj_t mpssl_read_file(mp_obj_t path, const char *what);
+mp_obj_t mpssl_open_file(mp_obj_t path, const char *what);
 mp_obj_t mpssl_cert_der_to_dict(mp_obj_t der);
 
 // ssl_truststore.c: the trusted CAs, looked up during verification.

@@ -46,8 +46,8 @@ NORETURN static void ssl_raise_open_error(mp_obj_t exc, const char *what, mp_obj
     nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
 }
 
-// Reads a file through MicroPython's own open(), so any port's filesystem works.
-mp_obj_t mpssl_read_file(mp_obj_t path, const char *what) {
+// Opens a file through MicroPython's own open(), so any port's filesystem works.
+mp_obj_t mpssl_open_file(mp_obj_t path, const char *what) {
     mp_obj_t args[2] = { path, MP_OBJ_NEW_QSTR(MP_QSTR_rb) };
     mpssl_str_get_cstr(path, what);
     nlr_buf_t nlr;
@@ -56,21 +56,14 @@ mp_obj_t mpssl_read_file(mp_obj_t path, const char *what) {
     }
     mp_obj_t file = mp_builtin_open(2, args, (mp_map_t *)&mp_const_empty_map);
     nlr_pop();
-    // One read of the file's size: read() without one grows its buffer a
-    // little at a time, which costs a CA bundle's load tens of ms.
-    int errcode;
-    mp_off_t size = mp_stream_seek(file, 0, MP_SEEK_END, &errcode);
-    mp_obj_t data;
-    if (size != (mp_off_t)-1 && mp_stream_seek(file, 0, MP_SEEK_SET, &errcode) == 0) {
-        vstr_t buf;
-        vstr_init_len(&buf, size);
-        buf.len = mp_stream_read_exactly(file, buf.buf, size, &errcode);
-        data = mp_obj_new_bytes_from_vstr(&buf);
-    } else {
-        mp_obj_t dest[2];
-        mp_load_method(file, MP_QSTR_read, dest);
-        data = mp_call_method_n_kw(0, 0, dest);
-    }
+    return file;
+}
+
+static mp_obj_t ssl_read_file(mp_obj_t path, const char *what) {
+    mp_obj_t file = mpssl_open_file(path, what);
+    mp_obj_t dest[2];
+    mp_load_method(file, MP_QSTR_read, dest);
+    mp_obj_t data = mp_call_method_n_kw(0, 0, dest);
     mp_stream_close(file);
     return data;
 }
@@ -90,7 +83,7 @@ static bool ssl_is_pem(const byte *data, size_t len) {
 // str is PEM text instead when str_is_text (cadata, as in CPython).
 static void ssl_material_get(ssl_material_t *material, mp_obj_t source, const char *what, bool str_is_text) {
     if (mp_obj_is_str(source) && !str_is_text) {
-        source = mpssl_read_file(source, what);
+        source = ssl_read_file(source, what);
     } else if (!mp_obj_is_str(source) && !mp_obj_is_type(source, &mp_type_bytes)
                && !mp_obj_is_type(source, &mp_type_bytearray) && !mp_obj_is_type(source, &mp_type_memoryview)) {
         mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("%s must be a path (str) or data (bytes)"), what);

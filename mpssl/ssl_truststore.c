@@ -19,6 +19,7 @@
 
 #include "py/runtime.h"
 #include "py/builtin.h"
+#include "py/mperrno.h"
 #include "py/stream.h"
 
 #include "mbedtls/asn1.h"
@@ -575,15 +576,16 @@ static void ssl_loader_skip(ssl_loader_t *loader, mp_obj_t subject, mp_obj_t rea
     }
 }
 
-// One certificate of a PEM or DER bundle: indexed if usable, else skipped.
-// Decoded into the GC heap, so that an exception frees it.
-static void ssl_loader_cert(ssl_loader_t *loader, uint8_t kind, const byte *base, size_t offset, size_t len) {
+// One certificate of a PEM or DER bundle, at offset in its source: indexed
+// if usable, else skipped. Decoded into the GC heap, so that an exception
+// frees it.
+static void ssl_loader_cert(ssl_loader_t *loader, uint8_t kind, const byte *entry, size_t len, size_t offset) {
     ++loader->position;
     byte *der = m_new(byte, len);
     size_t der_len = len;
     if (kind == SOURCE_DER) {
-        memcpy(der, base + offset, len);
-    } else if (ssl_base64_decode(base + offset, len, der, &der_len) != 0) {
+        memcpy(der, entry, len);
+    } else if (ssl_base64_decode(entry, len, der, &der_len) != 0) {
         ssl_loader_fail(loader, MP_OBJ_NULL, "bad base64 in the PEM block");
     }
     ssl_anchor_t anchor;
@@ -594,10 +596,10 @@ static void ssl_loader_cert(ssl_loader_t *loader, uint8_t kind, const byte *base
     if (ret != 0) {
         ssl_loader_skip(loader, ssl_anchor_subject(&anchor), ssl_entry_reason(ret));
     } else {
-        byte *entry = (byte *)vstr_add_len(&loader->index, ENTRY_LEN);
-        ssl_put_u32(entry, ssl_name_hash(anchor.subject, anchor.subject_len));
-        ssl_put_u32(entry + 4, offset);
-        ssl_put_u32(entry + 8, len);
+        byte *index_entry = (byte *)vstr_add_len(&loader->index, ENTRY_LEN);
+        ssl_put_u32(index_entry, ssl_name_hash(anchor.subject, anchor.subject_len));
+        ssl_put_u32(index_entry + 4, offset);
+        ssl_put_u32(index_entry + 8, len);
         ++loader->loaded;
     }
     m_del(byte, der, len);
@@ -613,23 +615,36 @@ static const byte *ssl_find(const byte *p, const byte *end, const char *text) {
     return NULL;
 }
 
+// A bundle is scanned in windows: a scanner is given bytes from the source's
+// offset base, final when they run to its end, and returns how many it is
+// done with (an entry cut by the window's end is left for the next one).
+typedef size_t (*ssl_scan_t)(ssl_loader_t *loader, const byte *data, size_t len, size_t base, bool final);
+
 // PEM: every "-----BEGIN CERTIFICATE-----" block; text around them is ignored,
 // as OpenSSL ignores it; blocks of other kinds are reported as skipped.
-static void ssl_loader_pem(ssl_loader_t *loader, const byte *data, size_t len) {
+static size_t ssl_scan_pem(ssl_loader_t *loader, const byte *data, size_t len, size_t base, bool final) {
+    static const char cert_label[] = "CERTIFICATE";
     const byte *end = data + len;
     const byte *p = data;
-    while ((p = ssl_find(p, end, "-----BEGIN ")) != NULL) {
-        const byte *label = p + 11;
+    for (;;) {
+        const byte *begin = ssl_find(p, end, "-----BEGIN ");
+        if (begin == NULL) {
+            // Keep what may be the start of a marker the window cut.
+            return len - MIN(len - (p - data), (size_t)10);
+        }
+        const byte *label = begin + 11;
         const byte *label_end = ssl_find(label, end, "-----");
         const byte *body = label_end ? label_end + 5 : NULL;
         const byte *stop = body ? ssl_find(body, end, "-----END ") : NULL;
-        if (stop == NULL) {
+        const byte *close = stop ? ssl_find(stop + 9, end, "-----") : NULL;
+        if (close == NULL) {
+            if (!final) {
+                return begin - data;
+            }
             ++loader->position;
             ssl_loader_fail(loader, MP_OBJ_NULL, "PEM block without its END line (truncated?)");
         }
-        p = ssl_find(stop + 9, end, "-----");
-        p = p ? p + 5 : end;
-        static const char cert_label[] = "CERTIFICATE";
+        p = close + 5;
         if ((size_t)(label_end - label) != sizeof(cert_label) - 1 || memcmp(label, cert_label, sizeof(cert_label) - 1) != 0) {
             ++loader->position;
             vstr_t what;
@@ -638,48 +653,113 @@ static void ssl_loader_pem(ssl_loader_t *loader, const byte *data, size_t len) {
             ssl_loader_skip(loader, mp_const_none, mp_obj_new_str_from_vstr(&what));
             continue;
         }
-        ssl_loader_cert(loader, SOURCE_PEM, data, body - data, stop - body);
+        ssl_loader_cert(loader, SOURCE_PEM, body, stop - body, base + (body - data));
     }
 }
 
-static void ssl_loader_der(ssl_loader_t *loader, const byte *data, size_t len) {
+static size_t ssl_scan_der(ssl_loader_t *loader, const byte *data, size_t len, size_t base, bool final) {
     const byte *end = data + len;
     const byte *p = data;
     while (p < end) {
         byte *body = (byte *)p;
         size_t body_len;
-        if (mbedtls_asn1_get_tag(&body, end, &body_len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) {
+        int ret = mbedtls_asn1_get_tag(&body, end, &body_len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE);
+        if (ret == MBEDTLS_ERR_ASN1_OUT_OF_DATA && !final) {
+            return p - data; // the certificate goes on past the window
+        }
+        if (ret != 0) {
             ++loader->position;
             ssl_loader_fail(loader, MP_OBJ_NULL, "not a DER certificate (bad tag or length: truncated?)");
         }
         size_t cert_len = (body - p) + body_len;
-        ssl_loader_cert(loader, SOURCE_DER, data, p - data, cert_len);
+        ssl_loader_cert(loader, SOURCE_DER, p, cert_len, base + (p - data));
         p += cert_len;
     }
+    return len;
+}
+
+// Where a load reads from: bytes in memory, or a file.
+typedef struct _ssl_reader_t {
+    const byte *data;   // in memory: all of it; else NULL
+    mp_obj_t file;
+    size_t size;
+} ssl_reader_t;
+
+// len bytes at offset: in place in memory, else read into buf.
+static const byte *ssl_reader_at(ssl_reader_t *reader, size_t offset, size_t len, byte *buf) {
+    if (reader->data != NULL) {
+        return reader->data + offset;
+    }
+    int errcode;
+    if (mp_stream_seek(reader->file, offset, MP_SEEK_SET, &errcode) != (mp_off_t)offset
+        || mp_stream_read_exactly(reader->file, buf, len, &errcode) != len) {
+        mp_raise_OSError(errcode ? errcode : MP_EIO);
+    }
+    return buf;
+}
+
+// A file is read a window at a time (8 KiB, doubled for an entry longer
+// than that): the load's heap is the window and the index, whatever the
+// file's size.
+#define SSL_WINDOW_LEN (8192)
+static void ssl_loader_scan(ssl_loader_t *loader, ssl_reader_t *reader, ssl_scan_t scan) {
+    if (reader->data != NULL) {
+        scan(loader, reader->data, reader->size, 0, true);
+        return;
+    }
+    int errcode;
+    mp_stream_seek(reader->file, 0, MP_SEEK_SET, &errcode);
+    vstr_t window;
+    vstr_init(&window, SSL_WINDOW_LEN);
+    size_t base = 0;
+    for (;;) {
+        size_t want = window.alloc - window.len;
+        size_t got = mp_stream_read_exactly(reader->file, window.buf + window.len, want, &errcode);
+        if (errcode != 0) {
+            mp_raise_OSError(errcode);
+        }
+        window.len += got;
+        bool final = got < want;
+        size_t done = scan(loader, (const byte *)window.buf, window.len, base, final);
+        if (final) {
+            break;
+        }
+        if (done == 0) {
+            vstr_hint_size(&window, window.alloc);
+        }
+        memmove(window.buf, window.buf + done, window.len - done);
+        window.len -= done;
+        base += done;
+    }
+    vstr_clear(&window);
+}
+
+// Whether two records of a store hold the same bytes.
+static bool ssl_reader_equal(ssl_reader_t *reader, size_t a, size_t b, size_t len) {
+    byte *bufs = reader->data != NULL ? NULL : m_new(byte, 2 * len);
+    bool same = memcmp(ssl_reader_at(reader, a, len, bufs), ssl_reader_at(reader, b, len, bufs ? bufs + len : NULL), len) == 0;
+    if (bufs != NULL) {
+        m_del(byte, bufs, 2 * len);
+    }
+    return same;
 }
 
 // A store: the header and index are checked whole (a corrupt store is refused,
-// not half used), each record parsed once.
-static void ssl_loader_store(ssl_loader_t *loader, const byte *data, size_t len) {
-    if (len < STORE_HEADER_LEN || data[4] != STORE_VERSION) {
-        ssl_loader_fail(loader, MP_OBJ_NULL, "trust store header is truncated or of another version (convert the bundle again)");
-    }
-    uint32_t count = ssl_get_u32(data + 8);
-    if (ssl_get_u32(data + 12) != len || count > (len - STORE_HEADER_LEN) / ENTRY_LEN) {
-        ssl_loader_fail(loader, MP_OBJ_NULL, "trust store is truncated or has trailing data (its length field differs)");
-    }
-    const byte *table = data + STORE_HEADER_LEN;
+// not half used), each record parsed once. table: the index, in memory.
+static void ssl_loader_store(ssl_loader_t *loader, ssl_reader_t *reader, const byte *table, uint32_t count) {
     size_t records = STORE_HEADER_LEN + count * ENTRY_LEN;
     for (uint32_t i = 0; i < count; ++i) {
         const byte *entry = table + i * ENTRY_LEN;
         uint32_t offset = ssl_get_u32(entry + 4);
-        uint32_t elen = ssl_get_u32(entry + 8);
+        uint32_t len = ssl_get_u32(entry + 8);
         loader->position = i + 1;
-        if (offset < records || offset > len || elen > len - offset) {
+        if (offset < records || offset > reader->size || len > reader->size - offset) {
             ssl_loader_fail(loader, MP_OBJ_NULL, "trust store entry points outside the store");
         }
+        byte *buf = reader->data != NULL ? NULL : m_new(byte, len);
+        const byte *record = ssl_reader_at(reader, offset, len, buf);
         ssl_anchor_t anchor;
-        if (ssl_anchor_from_record(&anchor, data + offset, elen) != 0) {
+        if (ssl_anchor_from_record(&anchor, record, len) != 0) {
             ssl_loader_fail(loader, MP_OBJ_NULL, "trust store record is malformed");
         }
         if (ssl_get_u32(entry) != ssl_name_hash(anchor.subject, anchor.subject_len)) {
@@ -687,71 +767,99 @@ static void ssl_loader_store(ssl_loader_t *loader, const byte *data, size_t len)
         }
         if (i > 0) {
             const byte *prev = entry - ENTRY_LEN;
-            uint32_t prev_hash = ssl_get_u32(prev);
-            if (prev_hash > ssl_get_u32(entry)) {
+            if (ssl_get_u32(prev) > ssl_get_u32(entry)) {
                 ssl_loader_fail(loader, ssl_anchor_subject(&anchor), "trust store index is not sorted");
             }
-            if (prev_hash == ssl_get_u32(entry) && ssl_get_u32(prev + 8) == elen
-                && memcmp(data + ssl_get_u32(prev + 4), data + offset, elen) == 0) {
+            if (ssl_get_u32(prev) == ssl_get_u32(entry) && ssl_get_u32(prev + 8) == len
+                && ssl_reader_equal(reader, ssl_get_u32(prev + 4), offset, len)) {
                 ssl_loader_fail(loader, ssl_anchor_subject(&anchor), "trust store holds this CA twice");
             }
         }
-        int ret = ssl_entry_check(SOURCE_STORE, data + offset, elen);
+        int ret = ssl_entry_check(SOURCE_STORE, record, len);
         if (ret != 0) {
             ssl_loader_skip(loader, ssl_anchor_subject(&anchor), ssl_entry_reason(ret));
         } else {
             ++loader->loaded;
         }
+        if (buf != NULL) {
+            m_del(byte, buf, len);
+        }
     }
 }
 
-// Adds a source; data_obj is kept when the entries are read in place.
-static void ssl_anchors_add(mp_obj_ssl_context_t *self, mp_obj_t source_name, mp_obj_t data_obj, mp_obj_t path) {
-    mp_buffer_info_t buf;
-    mp_get_buffer_raise(data_obj, &buf, MP_BUFFER_READ);
+// The store's header, checked; its index, in place in memory or read from
+// the file (kept: a file store's lookups search it). Returns the count.
+static uint32_t ssl_store_index(ssl_loader_t *loader, ssl_reader_t *reader, ssl_anchor_source_t *source) {
+    byte header[STORE_HEADER_LEN];
+    if (reader->size < STORE_HEADER_LEN) {
+        ssl_loader_fail(loader, MP_OBJ_NULL, "trust store header is truncated");
+    }
+    const byte *h = ssl_reader_at(reader, 0, STORE_HEADER_LEN, header);
+    if (h[4] != STORE_VERSION) {
+        ssl_loader_fail(loader, MP_OBJ_NULL, "trust store of another version (convert the bundle again)");
+    }
+    uint32_t count = ssl_get_u32(h + 8);
+    if (ssl_get_u32(h + 12) != reader->size || count > (reader->size - STORE_HEADER_LEN) / ENTRY_LEN) {
+        ssl_loader_fail(loader, MP_OBJ_NULL, "trust store is truncated or has trailing data (its length field differs)");
+    }
+    if (reader->data != NULL) {
+        source->table_start = STORE_HEADER_LEN;
+    } else {
+        vstr_t table;
+        vstr_init_len(&table, count * ENTRY_LEN);
+        ssl_reader_at(reader, STORE_HEADER_LEN, count * ENTRY_LEN, (byte *)table.buf);
+        source->table = mp_obj_new_bytes_from_vstr(&table);
+        source->table_start = 0;
+    }
+    return count;
+}
+
+// The index a bundle's scan built, sorted by subject hash for the lookup's
+// binary search (insertion sort: a bundle holds a few hundred CAs, loaded once).
+static mp_obj_t ssl_loader_sorted_index(ssl_loader_t *loader) {
+    byte *index = (byte *)loader->index.buf;
+    size_t count = loader->index.len / ENTRY_LEN;
+    for (size_t i = 1; i < count; ++i) {
+        byte moving[ENTRY_LEN];
+        memcpy(moving, index + i * ENTRY_LEN, ENTRY_LEN);
+        size_t j = i;
+        for (; j > 0 && ssl_get_u32(index + (j - 1) * ENTRY_LEN) > ssl_get_u32(moving); --j) {
+            memcpy(index + j * ENTRY_LEN, index + (j - 1) * ENTRY_LEN, ENTRY_LEN);
+        }
+        memcpy(index + j * ENTRY_LEN, moving, ENTRY_LEN);
+    }
+    return mp_obj_new_bytes_from_vstr(&loader->index);
+}
+
+// Adds a source: data_obj (bytes read in place) or path (a file read at each
+// lookup), read through reader.
+static void ssl_anchors_add(mp_obj_ssl_context_t *self, mp_obj_t source_name, ssl_reader_t *reader, mp_obj_t data_obj, mp_obj_t path) {
     ssl_loader_t loader = { .context = self, .source_name = source_name };
     vstr_init(&loader.index, 64);
     ssl_anchor_source_t *source = mp_obj_malloc(ssl_anchor_source_t, &ssl_anchor_source_type);
-    source->data = path == MP_OBJ_NULL ? data_obj : MP_OBJ_NULL;
+    source->data = data_obj;
     source->path = path;
-    bool store = buf.len >= 4 && memcmp(buf.buf, STORE_MAGIC, 4) == 0;
-    if (store) {
-        ssl_loader_store(&loader, buf.buf, buf.len);
+    source->table = data_obj;
+    byte head[4] = { 0 };
+    const byte *start = reader->size >= 4 ? ssl_reader_at(reader, 0, 4, head) : head;
+    if (memcmp(start, STORE_MAGIC, 4) == 0) {
         source->kind = SOURCE_STORE;
-        source->count = ssl_get_u32((const byte *)buf.buf + 8);
-        source->table = path == MP_OBJ_NULL ? data_obj : mp_obj_new_bytes((const byte *)buf.buf + STORE_HEADER_LEN, source->count * ENTRY_LEN);
-        source->table_start = path == MP_OBJ_NULL ? STORE_HEADER_LEN : 0;
+        source->count = ssl_store_index(&loader, reader, source);
+        ssl_loader_store(&loader, reader, ssl_source_table(source), source->count);
     } else {
-        bool pem = ssl_find(buf.buf, (const byte *)buf.buf + buf.len, "-----BEGIN ") != NULL;
-        if (!pem && buf.len != 0 && ((const byte *)buf.buf)[0] != (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) {
-            ssl_loader_fail(&loader, MP_OBJ_NULL, "neither PEM, DER certificates nor an mpssl trust store (whose magic is MPTS)");
-        }
-        if (pem) {
-            ssl_loader_pem(&loader, buf.buf, buf.len);
-        } else {
-            ssl_loader_der(&loader, buf.buf, buf.len);
-        }
-        source->kind = pem ? SOURCE_PEM : SOURCE_DER;
-        // Sorted by subject hash for the lookup's binary search (insertion
-        // sort: a bundle holds a few hundred CAs, loaded once).
-        byte *index = (byte *)loader.index.buf;
-        source->count = loader.index.len / ENTRY_LEN;
-        for (size_t i = 1; i < source->count; ++i) {
-            byte moving[ENTRY_LEN];
-            memcpy(moving, index + i * ENTRY_LEN, ENTRY_LEN);
-            size_t j = i;
-            for (; j > 0 && ssl_get_u32(index + (j - 1) * ENTRY_LEN) > ssl_get_u32(moving); --j) {
-                memcpy(index + j * ENTRY_LEN, index + (j - 1) * ENTRY_LEN, ENTRY_LEN);
-            }
-            memcpy(index + j * ENTRY_LEN, moving, ENTRY_LEN);
-        }
-        source->table = mp_obj_new_bytes(index, loader.index.len);
+        // A DER bundle starts with a certificate's SEQUENCE; anything else is
+        // text, scanned for PEM blocks.
+        bool der = reader->size != 0 && start[0] == (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE);
+        source->kind = der ? SOURCE_DER : SOURCE_PEM;
+        ssl_loader_scan(&loader, reader, der ? ssl_scan_der : ssl_scan_pem);
+        source->table = ssl_loader_sorted_index(&loader);
         source->table_start = 0;
+        source->count = loader.loaded;
     }
-    vstr_clear(&loader.index);
     if (loader.loaded == 0) {
         if (loader.position == 0) {
-            ssl_loader_fail(&loader, MP_OBJ_NULL, "no certificate in it");
+            ssl_loader_fail(&loader, MP_OBJ_NULL, reader->size == 0 ? "no certificate in it (empty)"
+                : "neither PEM, DER certificates nor an mpssl trust store (whose magic is MPTS)");
         }
         size_t n;
         mp_obj_t *first;
@@ -768,6 +876,26 @@ static void ssl_anchors_add(mp_obj_ssl_context_t *self, mp_obj_t source_name, mp
     mbedtls_ssl_conf_ca_cb(&self->conf, ssl_anchors_lookup, self);
 }
 
+// A cafile: indexed through a window, closed whatever happens.
+static void ssl_anchors_add_file(mp_obj_ssl_context_t *self, mp_obj_t path) {
+    mp_obj_t file = mpssl_open_file(path, "cafile");
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        int errcode;
+        mp_off_t size = mp_stream_seek(file, 0, MP_SEEK_END, &errcode);
+        if (size == (mp_off_t)-1) {
+            mp_raise_OSError(errcode);
+        }
+        ssl_reader_t reader = { .data = NULL, .file = file, .size = size };
+        ssl_anchors_add(self, path, &reader, MP_OBJ_NULL, path);
+        nlr_pop();
+    } else {
+        mp_stream_close(file);
+        nlr_jump(nlr.ret_val);
+    }
+    mp_stream_close(file);
+}
+
 void mpssl_anchors_load(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t cadata) {
     if ((cafile == mp_const_none) == (cadata == mp_const_none)) {
         mp_raise_ValueError(MP_ERROR_TEXT("give exactly one of cafile and cadata"));
@@ -780,9 +908,7 @@ void mpssl_anchors_load(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t ca
     }
     mpssl_alloc_watch_start();
     if (cafile != mp_const_none) {
-        // Read whole once to index it; the index then points into the file.
-        mp_obj_t data = mpssl_read_file(cafile, "cafile");
-        ssl_anchors_add(self, cafile, data, cafile);
+        ssl_anchors_add_file(self, cafile);
         return;
     }
     // cadata that cannot change (bytes, frozen bytes in ROM) is read in
@@ -795,7 +921,10 @@ void mpssl_anchors_load(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t ca
         mp_get_buffer_raise(cadata, &buf, MP_BUFFER_READ);
         cadata = mp_obj_new_bytes(buf.buf, buf.len);
     }
-    ssl_anchors_add(self, MP_OBJ_NEW_QSTR(MP_QSTR_cadata), cadata, MP_OBJ_NULL);
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(cadata, &buf, MP_BUFFER_READ);
+    ssl_reader_t reader = { .data = buf.buf, .file = MP_OBJ_NULL, .size = buf.len };
+    ssl_anchors_add(self, MP_OBJ_NEW_QSTR(MP_QSTR_cadata), &reader, cadata, MP_OBJ_NULL);
 }
 
 // The default CAs: the trust store a firmware froze as _mpssl_ca_bundle.STORE

@@ -50,6 +50,11 @@ CORRUPT = (
 )
 for label, bad in CORRUPT:
     print(label + ":", attempt_load(cadata=bad))
+# The same stores as files: read through a window and at each lookup, not whole.
+for label, bad in CORRUPT:
+    with open(CERTS + "/corrupt.mpts.tmp", "wb") as f:
+        f.write(bad)
+    print("file", label + ":", attempt_load(cafile=CERTS + "/corrupt.mpts.tmp").replace(CERTS + "/", ""))
 
 p521, ca = data("inter_p521.crt.pem"), data("ca.crt.pem")
 key = b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
