@@ -14,7 +14,8 @@
 // signature (RFC 5280 6.1). A store holds exactly those fields.
 //
 // RAM: 12 bytes a CA for an index (none for a store given as bytes), plus
-// about 100 bytes a source; a file is read again at each lookup.
+// about 100 bytes a source. A file is read through an 8 KiB window to build
+// the index, and again (one entry) at each lookup.
 #include <string.h>
 
 #include "py/runtime.h"
