@@ -51,7 +51,7 @@ TEST_MAKE_ARGS := $(UNIX_MAKE_ARGS) MPSSL_TESTING=1
 all: build/micropython test-data
 
 # What the build, the demo and the tests need from Debian.
-BUILD_PACKAGES := build-essential dpkg-dev patch python3 openssl iproute2 util-linux
+BUILD_PACKAGES := build-essential dpkg-dev patch python3 openssl iproute2 util-linux ca-certificates
 
 $(DEPS)/.fetched:
 	@tools/ensure-packages.sh $(BUILD_PACKAGES)

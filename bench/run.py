@@ -457,6 +457,64 @@ def bench_dtls(cfg):
            "ours with HelloVerify cookies (one more round trip), upstream without")
 
 
+def bench_truststore(cfg):
+    # The whole system CA bundle with the test CA appended last (docs/trust-store.md): how long
+    # a load takes and what heap the context keeps, as the PEM file a CPython user passes and as
+    # an mpssl trust store file; and what verifying against its last root costs a handshake,
+    # next to a context that trusts that root alone.
+    print("trust store (system bundle + test CA last; P-256 server, TLS 1.3, client verifying)")
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import mpssl_truststore
+
+    out = os.path.join(BUILD, "bench-trust")
+    os.makedirs(out, exist_ok=True)
+    with open("/etc/ssl/certs/ca-certificates.crt", "rb") as f:
+        bundle = f.read()
+    with open(os.path.join(CERTS, "ca.crt.pem"), "rb") as f:
+        bundle += f.read()
+    files = {"PEM file": os.path.join(out, "bundle.pem"), "trust store file": os.path.join(out, "bundle.mpts"),
+             "single root": os.path.join(CERTS, "ca.crt.pem")}
+    with open(files["PEM file"], "wb") as f:
+        f.write(bundle)
+    with open(files["trust store file"], "wb") as f:
+        f.write(mpssl_truststore.convert(bundle))
+    count = bundle.count(b"-----BEGIN CERTIFICATE-----")
+    na_upstream = {"upstream": "n/a: upstream's tls parses every CA into the heap", "upstream+NODELAY": "n/a"}
+    for form in ("PEM file", "trust store file"):
+        samples = {"ours": [], "cpython": []}
+        heap = {"ours": []}
+        for _ in range(cfg["runs"]):
+            for impl in ("ours", "cpython"):
+                if impl == "cpython" and form != "PEM file":
+                    continue
+                r = run_client(IMPLS[impl][0], "trust-load", 0, {"cafile": files[form], "n": 10})
+                samples[impl].append(r["ms"])
+                if r["heap"] is not None:
+                    heap[impl].append(r["heap"])
+        na = dict(na_upstream)
+        if form != "PEM file":
+            na["cpython"] = "n/a: CPython reads no mpssl trust store"
+        record("truststore_load", "load %d CAs, %s (fastest of 10)" % (count, form), "ms", "lower", samples, na)
+        record("truststore_heap", "heap kept, %d CAs, %s" % (count, form), "bytes", "lower", heap,
+               dict(na_upstream, cpython="n/a: not measured (OpenSSL heap)"))
+    server = Server(OURS, "hs-server", {"cert": "server_ec"})
+    try:
+        rates = {form: [] for form in files}
+        for _ in range(cfg["runs"]):
+            for form in ("single root", "PEM file", "trust store file"):
+                opts = {"n": cfg["hs_n"], "version": "1.3", "cafile": files[form]}
+                r = run_client(OURS, "hs-client", server.port, opts)
+                rates[form].append(r["n"] / r["cpu"])
+    finally:
+        server.stop()
+    single = statistics.median(rates["single root"])
+    for form in ("single root", "PEM file", "trust store file"):
+        cost = single / statistics.median(rates[form])
+        record("truststore_handshakes", "client CPU per verified handshake, %s" % form, "handshakes/CPU s", "higher",
+               {"ours": rates[form]}, dict(na_upstream, cpython="n/a: ours only (the cost is our lookup)"),
+               "the client's CPU time (/proc/self/stat), %.2fx the single-root context's" % cost)
+
+
 # Code size: the linker map says which object each linked section came from.
 
 SECTION_KIND = {".text": "text", ".rodata": "text", ".data": "data", ".data.rel.ro": "data", ".bss": "bss"}
@@ -628,7 +686,7 @@ plot %s, 1 notitle lt -1
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="CI mode: small counts, under two minutes, no assertions")
-    ap.add_argument("--only", default="", help="comma-separated: handshakes,bulk,memory,dtls,size,sessions")
+    ap.add_argument("--only", default="", help="comma-separated: handshakes,bulk,memory,dtls,size,sessions,truststore")
     ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"))
     args = ap.parse_args()
     # The sessions rows run ours alone.
@@ -640,7 +698,8 @@ def main():
     else:
         cfg = dict(runs=5, hs_n=100, hs_slow=20, bulk_bytes=64 << 20, mem_runs=3, dtls_n=30)
     metrics = {"handshakes": bench_handshakes, "bulk": bench_bulk, "memory": bench_memory,
-               "dtls": bench_dtls, "size": bench_size, "sessions": bench_sessions}
+               "dtls": bench_dtls, "size": bench_size, "sessions": bench_sessions,
+               "truststore": bench_truststore}
     only = [m for m in args.only.split(",") if m] or list(metrics)
     t0 = time.time()
     import ssl

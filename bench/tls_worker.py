@@ -73,10 +73,13 @@ def server_ctx(protocol):
 def client_ctx(protocol):
     ctx = T.SSLContext(protocol)
     ca = der("ca.crt.der")
-    try:
-        ctx.load_verify_locations(cadata=ca)
-    except TypeError:  # upstream takes cadata positionally only
-        ctx.load_verify_locations(ca)
+    if "cafile" in OPT:  # a CA bundle or trust store (the truststore rows)
+        ctx.load_verify_locations(cafile=OPT["cafile"])
+    else:
+        try:
+            ctx.load_verify_locations(cadata=ca)
+        except TypeError:  # upstream takes cadata positionally only
+            ctx.load_verify_locations(ca)
     ciphers = OPT.get("ciphers")
     version = OPT.get("version")
     if MICROPYTHON:
@@ -182,6 +185,17 @@ def hs_once(ctx, resume, session=None):
     return info
 
 
+def cpu_seconds():
+    # This process's user + system CPU time (Linux /proc; clock ticks of 10 ms), or None:
+    # what a client's own work costs, whatever else the machine runs meanwhile.
+    try:
+        with open("/proc/self/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / 100
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def hs_client():
     ctx = client_ctx(T.PROTOCOL_TLS_CLIENT)
     n = int(OPT.get("n", "20"))
@@ -190,11 +204,35 @@ def hs_client():
     session = info[3]
     reused = 0
     t0 = now()
+    cpu0 = cpu_seconds()
     for _ in range(n):
         _, _, resumed, session = hs_once(ctx, resume, session)
         reused += resumed
     t = elapsed_s(t0)
-    out(json.dumps({"n": n, "seconds": t, "cipher": info[0], "version": info[1], "reused": reused}))
+    cpu = cpu_seconds() - cpu0 if cpu0 is not None else None
+    out(json.dumps({"n": n, "seconds": t, "cpu": cpu, "cipher": info[0], "version": info[1], "reused": reused}))
+
+
+def trust_load():
+    # The fastest of n loads of OPT["cafile"] into a fresh client context (ms), and the heap
+    # the last context keeps (MicroPython: gc.mem_alloc(); CPython: not measured).
+    n = int(OPT.get("n", "20"))
+    best = None
+    kept = None
+    for _ in range(n):
+        if MICROPYTHON:
+            gc.collect()
+            before = gc.mem_alloc()
+        t0 = now()
+        ctx = T.SSLContext(T.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(cafile=OPT["cafile"])
+        t = elapsed_s(t0) * 1000
+        best = t if best is None else min(best, t)
+        if MICROPYTHON:
+            gc.collect()
+            kept = gc.mem_alloc() - before
+        del ctx
+    out(json.dumps({"ms": best, "heap": kept}))
 
 
 # ---- Sessions kept as bytes (ours only): SSLSession.serialize() / SSLSession(data) ----
@@ -433,6 +471,7 @@ ROLES = {
     "hs-server": hs_server,
     "hs-client": hs_client,
     "session-client": session_client,
+    "trust-load": trust_load,
     "bulk-server": bulk_server,
     "bulk-client": bulk_client,
     "mem-client": mem_client,

@@ -206,6 +206,9 @@ void mpssl_free(void *ptr);
 #define MBEDTLS_ASN1_PARSE_C
 #define MBEDTLS_ASN1_WRITE_C
 #define MBEDTLS_OID_C
+// Trusted CAs are looked up by the issuer a chain needs, and parsed then
+// (mpssl/ssl_truststore.c), instead of a list parsed at load time.
+#define MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK
 // PEM as well as DER, for certificates and keys alike.
 #define MBEDTLS_PEM_PARSE_C
 #define MBEDTLS_BASE64_C

@@ -27,6 +27,7 @@ target_sources(usermod_mpssl INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/ssl_keylog.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_psk.c
     ${CMAKE_CURRENT_LIST_DIR}/ssl_sign_callback.c
+    ${CMAKE_CURRENT_LIST_DIR}/ssl_truststore.c
     ${MPSSL_MBEDTLS_SOURCES}
 )
 

@@ -21,6 +21,7 @@ SRC_USERMOD_C += $(addprefix $(MPSSL_DIR)/,\
 	ssl_keylog.c \
 	ssl_psk.c \
 	ssl_sign_callback.c \
+	ssl_truststore.c \
 	)
 
 # Every library file is listed: each compiles to nothing unless our

@@ -56,7 +56,7 @@ static mp_obj_t mod_ssl_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_
         mpssl_load_cert_chain(MP_OBJ_TO_PTR(context), cert, key);
     }
     if (args[ARG_cadata].u_obj != mp_const_none) {
-        mpssl_load_ca_certs(MP_OBJ_TO_PTR(context), mp_const_none, args[ARG_cadata].u_obj);
+        mpssl_anchors_load(MP_OBJ_TO_PTR(context), mp_const_none, args[ARG_cadata].u_obj);
     }
     mp_store_attr(context, MP_QSTR_verify_mode, MP_OBJ_NEW_SMALL_INT(args[ARG_cert_reqs].u_int));
     return mpssl_socket_new(MP_OBJ_TO_PTR(context), pos_args[0], args[ARG_do_handshake].u_bool,

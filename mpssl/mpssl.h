@@ -37,7 +37,10 @@
 typedef struct _mp_obj_ssl_context_t {
     mp_obj_base_t base;
     mbedtls_ssl_config conf;
-    mbedtls_x509_crt ca_chain;
+    mp_obj_t anchors;         // the trusted CAs' sources (ssl_truststore.c), or MP_OBJ_NULL
+    mp_obj_t anchors_skipped; // list of the entries loads skipped, or MP_OBJ_NULL
+    mp_obj_t anchors_exc;     // what a CA lookup raised inside Mbed TLS, or MP_OBJ_NULL
+    size_t anchor_count;
     mbedtls_x509_crt own_chain;
     mbedtls_pk_context own_key;
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
@@ -212,8 +215,15 @@ void mpssl_sign_take_exception(mp_obj_ssl_socket_t *self);
 
 // ssl_certs.c
 void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj_t keyfile);
-void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t cadata);
+mp_obj_t mpssl_open_file(mp_obj_t path, const char *what);
 mp_obj_t mpssl_cert_der_to_dict(mp_obj_t der);
+
+// ssl_truststore.c: the trusted CAs, looked up during verification.
+void mpssl_anchors_load(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t cadata);
+void mpssl_anchors_load_default(mp_obj_ssl_context_t *self);
+mp_obj_t mpssl_anchors_stats(mp_obj_ssl_context_t *self);
+mp_obj_t mpssl_anchors_skipped(mp_obj_ssl_context_t *self);
+mp_obj_t mpssl_anchors_take_exception(mp_obj_ssl_context_t *self);
 
 // ssl_ciphers.c
 mp_obj_t mpssl_ciphers_list(mp_obj_ssl_context_t *self);

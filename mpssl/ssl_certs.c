@@ -46,8 +46,8 @@ NORETURN static void ssl_raise_open_error(mp_obj_t exc, const char *what, mp_obj
     nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
 }
 
-// Reads a file through MicroPython's own open(), so any port's filesystem works.
-static mp_obj_t ssl_read_file(mp_obj_t path, const char *what) {
+// Opens a file through MicroPython's own open(), so any port's filesystem works.
+mp_obj_t mpssl_open_file(mp_obj_t path, const char *what) {
     mp_obj_t args[2] = { path, MP_OBJ_NEW_QSTR(MP_QSTR_rb) };
     mpssl_str_get_cstr(path, what);
     nlr_buf_t nlr;
@@ -56,6 +56,11 @@ static mp_obj_t ssl_read_file(mp_obj_t path, const char *what) {
     }
     mp_obj_t file = mp_builtin_open(2, args, (mp_map_t *)&mp_const_empty_map);
     nlr_pop();
+    return file;
+}
+
+static mp_obj_t ssl_read_file(mp_obj_t path, const char *what) {
+    mp_obj_t file = mpssl_open_file(path, what);
     mp_obj_t dest[2];
     mp_load_method(file, MP_QSTR_read, dest);
     mp_obj_t data = mp_call_method_n_kw(0, 0, dest);
@@ -181,32 +186,6 @@ void mpssl_load_cert_chain(mp_obj_ssl_context_t *self, mp_obj_t certfile, mp_obj
             mpssl_raise(ret, 0);
         }
     }
-}
-
-void mpssl_load_ca_certs(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t cadata) {
-    if ((cafile == mp_const_none) == (cadata == mp_const_none)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("give exactly one of cafile and cadata"));
-    }
-    // Upstream's load_verify_locations(cadata) takes the data as its first
-    // argument: bytes there are data, as in load_cert_chain.
-    if (cafile != mp_const_none && !mp_obj_is_str(cafile)) {
-        cadata = cafile;
-        cafile = mp_const_none;
-    }
-    ssl_material_t material;
-    bool from_file = cafile != mp_const_none;
-    ssl_material_get(&material, from_file ? cafile : cadata, from_file ? "cafile" : "cadata", !from_file);
-    mpssl_alloc_watch_start();
-    // Certificates are added to the chain: earlier calls' stay trusted. A
-    // failure may leave the certificates parsed before it in the chain,
-    // which is harmless: each of them parsed in full.
-    int ret = ssl_parse_certs(&self->ca_chain, &material);
-    m_del(byte, material.buf, material.len + 1);
-    if (ret != 0) {
-        mpssl_raise_if_out_of_memory();
-        mp_raise_ValueError(MP_ERROR_TEXT("invalid cert"));
-    }
-    mbedtls_ssl_conf_ca_chain(&self->conf, &self->ca_chain, NULL);
 }
 
 // ---- getpeercert() ---------------------------------------------------------

@@ -149,7 +149,6 @@ static void ssl_context_free(mp_obj_ssl_context_t *self) {
     #endif
     mbedtls_pk_free(&self->own_key);
     mbedtls_x509_crt_free(&self->own_chain);
-    mbedtls_x509_crt_free(&self->ca_chain);
     mbedtls_ssl_config_free(&self->conf);
 }
 
@@ -165,7 +164,10 @@ mp_obj_t mpssl_context_new(mp_int_t protocol, int default_verify_mode) {
     // Everything is initialised before anything can fail, so the finaliser
     // can always free.
     mbedtls_ssl_config_init(&self->conf);
-    mbedtls_x509_crt_init(&self->ca_chain);
+    self->anchors = MP_OBJ_NULL;
+    self->anchors_skipped = MP_OBJ_NULL;
+    self->anchors_exc = MP_OBJ_NULL;
+    self->anchor_count = 0;
     mbedtls_x509_crt_init(&self->own_chain);
     mbedtls_pk_init(&self->own_key);
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
@@ -239,6 +241,8 @@ static mp_obj_t ssl_context_load_attr(mp_obj_ssl_context_t *self, qstr attr) {
             return MP_OBJ_NEW_SMALL_INT(self->verify_mode);
         case MP_QSTR_verify_callback:
             return self->verify_callback;
+        case MP_QSTR_skipped_cas:
+            return mpssl_anchors_skipped(self);
         case MP_QSTR_max_fragment_length:
             return self->max_fragment_code ? MP_OBJ_NEW_SMALL_INT(ssl_context_fragment_lengths[self->max_fragment_code]) : mp_const_none;
         default:
@@ -317,10 +321,23 @@ static mp_obj_t ssl_context_load_verify_locations(size_t n_args, const mp_obj_t 
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
-    mpssl_load_ca_certs(ssl_context_get_idle(pos_args[0]), args[ARG_cafile].u_obj, args[ARG_cadata].u_obj);
+    mpssl_anchors_load(ssl_context_get_idle(pos_args[0]), args[ARG_cafile].u_obj, args[ARG_cadata].u_obj);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_verify_locations_obj, 1, ssl_context_load_verify_locations);
+
+// The default CAs (ssl_truststore.c says where they come from).
+static mp_obj_t ssl_context_load_default_certs(size_t n_args, const mp_obj_t *args) {
+    // purpose is accepted as CPython's is: there is one set of CAs.
+    mpssl_anchors_load_default(ssl_context_get_idle(args[0]));
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_context_load_default_certs_obj, 1, 2, ssl_context_load_default_certs);
+
+static mp_obj_t ssl_context_cert_store_stats(mp_obj_t self_in) {
+    return mpssl_anchors_stats(ssl_context_get(self_in));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context_cert_store_stats_obj, ssl_context_cert_store_stats);
 
 static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {
     return mpssl_ciphers_list(ssl_context_get(self_in));
@@ -366,6 +383,8 @@ static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_set_alpn_protocols), MP_ROM_PTR(&mpssl_context_set_alpn_protocols_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_psk_client_callback), MP_ROM_PTR(&mpssl_psk_set_client_callback_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_psk_server_callback), MP_ROM_PTR(&mpssl_psk_set_server_callback_obj) },
+    { MP_ROM_QSTR(MP_QSTR_load_default_certs), MP_ROM_PTR(&ssl_context_load_default_certs_obj) },
+    { MP_ROM_QSTR(MP_QSTR_cert_store_stats), MP_ROM_PTR(&ssl_context_cert_store_stats_obj) },
 };
 static MP_DEFINE_CONST_DICT(ssl_context_locals_dict, ssl_context_locals_dict_table);
 

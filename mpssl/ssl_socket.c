@@ -190,6 +190,11 @@ static int ssl_socket_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32
         *flags &= ~MBEDTLS_X509_BADCERT_CN_MISMATCH;
     }
     self->verify_flags |= *flags;
+    // A CA lookup that raised (reading a CA file) is the failure to report.
+    mp_obj_t lookup_exc = mpssl_anchors_take_exception(context);
+    if (lookup_exc != MP_OBJ_NULL) {
+        mpssl_socket_callback_raised(self, lookup_exc, false);
+    }
     if (context->verify_callback != mp_const_none) {
         nlr_buf_t nlr;
         if (nlr_push(&nlr) != 0) {

@@ -34,6 +34,15 @@
 #   server_rsa1024   localhost, RSA-1024, signed by ca
 #   inter_p521       intermediate CA with an EC P-521 key, signed by ca; server_p521 a localhost
 #                    leaf (P-256) it signed; server_p521.chain.pem leaf then it
+# Trust store cases (tests/ssl/_trust_cases.py):
+#   sha1_root        RSA-2048 root CA self-signed with sha1WithRSAEncryption; server_sha1root a
+#                    localhost leaf it signed with SHA-256
+#   pub_root         RSA-4096 root CA; pub_inter a P-384 intermediate it signed (SHA-384);
+#                    pub_server a P-256 leaf pub_inter signed, SAN DNS:www.example.test,
+#                    DNS:*.example.test, IP:127.0.0.1; pub_server.chain.pem leaf then pub_inter
+#   old_root, new_root   two self-signed root CAs (P-256); new_root_cross new_root's subject and
+#                    key signed by old_root; cross_server a localhost leaf new_root signed;
+#                    cross_server.chain.pem leaf then new_root_cross
 set -euo pipefail
 
 out=$(realpath -m "${1:-build/certs}")
@@ -76,6 +85,11 @@ basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ pub_server_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:www.example.test, DNS:*.example.test, IP:127.0.0.1
 [ server_ext ]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -159,7 +173,21 @@ cert server_rsa1024 rsa1024 "/O=mpssl/CN=localhost" ca server_ext
 cert inter_p521 ec521 "/O=mpssl/CN=mpssl P-521 intermediate CA" ca inter_ext
 cert server_p521 ec256 "/O=mpssl/CN=localhost" inter_p521 server_ext
 
+MD=sha1 cert sha1_root rsa2048 "/O=mpssl/CN=mpssl SHA-1 root" self ca_ext
+cert server_sha1root ec256 "/O=mpssl/CN=localhost" sha1_root server_ext
+MD=sha384 cert pub_root rsa4096 "/C=AU/O=mpssl/CN=mpssl public-shaped root R1" self ca_ext
+MD=sha384 cert pub_inter ec384 "/C=AU/O=mpssl/CN=mpssl public-shaped issuing CA E1" pub_root inter_ext
+MD=sha384 cert pub_server ec256 "/CN=www.example.test" pub_inter pub_server_ext
+cert old_root ec256 "/O=mpssl/CN=mpssl old root X1" self ca_ext
+cert new_root ec256 "/O=mpssl/CN=mpssl new root X2" self ca_ext
+openssl ca -batch -notext -config .ca/ca.cnf -rand_serial -cert old_root.crt.pem -keyfile old_root.key.pem \
+    -md sha256 -extensions ca_ext -startdate "$now_start" -enddate "$now_end" \
+    -in .ca/new_root.csr -out new_root_cross.crt.pem 2>.ca/log || { cat .ca/log >&2; exit 1; }
+cert cross_server ec256 "/O=mpssl/CN=localhost" new_root server_ext
+
 cat server_chain.crt.pem inter_ca.crt.pem > server_chain.chain.pem
+cat pub_server.crt.pem pub_inter.crt.pem > pub_server.chain.pem
+cat cross_server.crt.pem new_root_cross.crt.pem > cross_server.chain.pem
 for leaf in forged_server:pathlen_only forged_client:pathlen_only server_sha224:inter_sha224 \
     server_p521:inter_p521; do
     cat "${leaf%:*}.crt.pem" "${leaf#*:}.crt.pem" > "${leaf%:*}.chain.pem"

@@ -1008,6 +1008,8 @@ def prepare():
     global RUN
     subprocess.run([os.path.join(ROOT, "tools", "make-certs.sh"), CERTS], check=True)
     write_peercert_expectations()
+    # CERTS/trust: the trust store cases and CPython's verdicts on them.
+    subprocess.run([sys.executable, os.path.join(ROOT, "tests", "ssl", "_trust_cases.py"), CERTS], check=True)
     build_go_server()
     runs = os.path.join(BUILD, "test-run")
     os.makedirs(runs, exist_ok=True)
