@@ -152,7 +152,8 @@ def map_breakdown(map_path, build_dir):
 def trial(board, variant, target, suite, kind=HEAP_TRIAL, qemu_extra=""):
     # One freshly booted board runs TRIAL: (connected, number, detail).
     script = TRIAL.format(target=target, suite=suite, **kind)
-    path = os.path.join(board["build"], "footprint-trial.py")
+    # Named by process: make footprint and make qemu-options may run at once.
+    path = os.path.join(board["build"], "footprint-trial-{}.py".format(os.getpid()))
     with open(path, "w") as f:
         f.write(script)
     device = "execpty:{} {} -serial pty -kernel {}".format(board["qemu"], qemu_extra,
@@ -163,6 +164,8 @@ def trial(board, variant, target, suite, kind=HEAP_TRIAL, qemu_extra=""):
                              capture_output=True, text=True, timeout=300).stdout
     except subprocess.TimeoutExpired:
         return False, None, "timeout"
+    finally:
+        os.remove(path)
     m = re.search(r"RESULT (OK|FAIL) (\d+|None) ?(.*)", out)
     if not m:
         return False, None, "crashed: " + out[-200:]
