@@ -90,6 +90,7 @@ class Suite(NamedTuple):
     default: bool = True  # run without --suite
     binary: str = MICROPYTHON  # the MicroPython under test (e.g. a sanitizer build for a suite)
     profile: str = ""  # qemu: the MPSSL_PROFILE of the firmware
+    arch: str = "arm"  # qemu: the board (MPSSL_QEMU_ARCH): arm (Cortex-M3) or rv32 (RISC-V)
 
 
 MP_MP = ("micropython", "micropython")
@@ -131,6 +132,9 @@ SUITES = [
     # tests/qemu on the emulated Cortex-M3 board, in each firmware profile.
     Suite("qemu-small", "qemu", "tests/qemu", ("*.py",), binary="", profile="small"),
     Suite("qemu-full", "qemu", "tests/qemu", ("*.py",), binary="", profile="full"),
+    # The same on the emulated RISC-V board (VIRT_RV32, rv32imac).
+    Suite("qemu-rv32-small", "qemu", "tests/qemu", ("*.py",), binary="", profile="small", arch="rv32"),
+    Suite("qemu-rv32-full", "qemu", "tests/qemu", ("*.py",), binary="", profile="full", arch="rv32"),
     # The binary users run (make), not the test build: no test hooks in it.
     Suite("product", "single", "tests/product", ("*.py",), binary=PRODUCT),
     # The API fuzzer (fuzz/api/apifuzz.py), one test; make test-asan runs it on the sanitizer
@@ -807,18 +811,19 @@ def run_upstream(suite, files, env):
 def run_qemu(suite, files, env):
     """tests/qemu with ports/qemu/qemu.mk: build the profile's firmware, then make test-qemu."""
     profile = "MPSSL_PROFILE=" + suite.profile
-    log = os.path.join(RUN, "qemu-build-%s.log" % suite.profile)
-    print("qemu: make qemu %s (log: %s)" % (profile, os.path.relpath(log, ROOT)), flush=True)
+    arch = "MPSSL_QEMU_ARCH=" + suite.arch
+    log = os.path.join(RUN, "%s.log" % suite.name)
+    print("qemu: make qemu %s %s (log: %s)" % (profile, arch, os.path.relpath(log, ROOT)), flush=True)
     started = time.monotonic()
     with open(log, "wb") as f:
-        rc = spawn(["make", "qemu", profile], cwd=ROOT, stdout=f, stderr=subprocess.STDOUT).wait()
+        rc = spawn(["make", "qemu", profile, arch], cwd=ROOT, stdout=f, stderr=subprocess.STDOUT).wait()
     print("qemu: firmware ready after %.0f s" % (time.monotonic() - started), flush=True)
     if rc != 0:
         with open(log, errors="replace") as f:
             return [], rc, "".join(f.readlines()[-30:])
 
     results = []
-    tag = " [qemu-%s]" % suite.profile
+    tag = " [%s]" % suite.name
 
     def on_line(line):
         m = re.match(r"(pass|FAIL|skip) +(\S+)", line)
@@ -828,13 +833,13 @@ def run_qemu(suite, files, env):
     # QEMU_TESTS (absolute paths, as qemu.mk passes them to run-tests.py) narrows the run.
     tests = " ".join(os.path.join(ROOT, f) for f in files)
     rc, tail = run_runner(
-        ["make", "-s", "test-qemu", profile, "QEMU_TESTS=" + tests], env, on_line
+        ["make", "-s", "test-qemu", profile, arch, "QEMU_TESTS=" + tests], env, on_line
     )
 
     def test_file(test):
         return os.path.join(ROOT, test[: -len(tag)])
 
-    result_dir = os.path.join(BUILD, "qemu", "results-" + suite.profile)
+    result_dir = os.path.join(BUILD, "qemu" if suite.arch == "arm" else "qemu-" + suite.arch, "results-" + suite.profile)
     return add_failure_diffs(results, result_dir, test_file), rc, tail
 
 

@@ -31,4 +31,11 @@ time_t mpssl_port_time(time_t *timer);
 
 // No x86 here: AES-NI stays off (the base config only enables it there).
 
+// A measurement's overrides, last of all: `make footprint` experiments
+// (README, "Handshake instructions") build a variant with
+// -DMPSSL_QEMU_CONFIG_EXPERIMENT=\"file.h\". No product build sets it.
+#if defined(MPSSL_QEMU_CONFIG_EXPERIMENT)
+#include MPSSL_QEMU_CONFIG_EXPERIMENT
+#endif
+
 #endif // MPSSL_MBEDTLS_CONFIG_QEMU_H
