@@ -5,9 +5,10 @@
 
 The messages are read from mpssl/*.c (not the test module): each MP_ERROR_TEXT, each string
 of ssl_errors.c's tables and each literal handed to mpssl_raise_oserror_msg or printed into
-an error message (and ssl_truststore.c's load and skip reasons). A message with %-fields must appear in its literal parts (runs of at least
-8 characters). A message missing from the section fails, naming it: say what it means and
-what to do in docs/tutorial-certificates.md's "Troubleshooting by error message".
+an error message, and ssl_truststore.c's load and skip reasons. A message with %-fields
+must appear in its literal parts (runs of at least 8 characters). A message missing from
+the section fails, naming it: say what it means and what to do in
+docs/tutorial-certificates.md's "Troubleshooting by error message".
 """
 import argparse
 import glob

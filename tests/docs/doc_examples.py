@@ -19,6 +19,10 @@ Each ```python block of a page needs a directive on the line before it, saying h
                      -dtls1_2` sends "hello" and must get it back
   client-auth        with https: the server requires a client certificate signed by ca.pem;
                      with tls-client: the client presents client.pem
+  alpn=LIST          with https: the server's ALPN protocols, comma-separated (`-alpn LIST`)
+  psk=HEX psk-identity=ID
+                     with https: the server has no certificate and takes this pre-shared
+                     key for this identity (`-nocert -psk HEX -psk_identity ID`)
   expect=TEXT        the example's output must contain TEXT
   peer-expect=TEXT   what the client peer received must contain TEXT
   serves             the example serves for ever: it is stopped once its client is done
@@ -126,7 +130,13 @@ class Peer:
         cert = self.opts.get("cert", "server")
         keys = ["-cert", cert + ".pem", "-key", cert + ".key.pem"]
         if peer == "https":
-            args = ["openssl", "s_server", "-accept", "443", "-www"] + keys
+            args = ["openssl", "s_server", "-accept", "443", "-www"]
+            if "psk" in self.opts:
+                args += ["-nocert", "-psk", self.opts["psk"], "-psk_identity", self.opts.get("psk-identity", "")]
+            else:
+                args += keys
+            if "alpn" in self.opts:
+                args += ["-alpn", self.opts["alpn"]]
             if "client-auth" in self.opts:
                 args += ["-Verify", "1", "-verify_return_error", "-CAfile", "ca.pem"]
             if not wait_bound(443, self.spawn(args)):
