@@ -62,9 +62,8 @@ def create_default_context(
     purpose: str = Purpose.SERVER_AUTH,
     *,
     cafile: Optional[str] = None,
-    capath: Optional[str] = None,
     cadata: Optional[Union[str, bytes]] = None,
-) -> SSLContext: ...  # beyond
+) -> SSLContext: ...  # beyond: capath is accepted only as None (no CA directories)
 
 def wrap_socket(
     sock: Any,
@@ -134,7 +133,7 @@ class SSLContext:
     def load_verify_locations(
         self, cafile: Optional[str] = None, cadata: Optional[Union[str, bytes]] = None
     ) -> None: ...
-    def load_default_certs(self, purpose: Optional[str] = None, /) -> None: ...  # beyond
+    def load_default_certs(self, purpose: Optional[str] = None) -> None: ...  # beyond
     def cert_store_stats(self) -> Dict[str, int]: ...  # beyond
     def get_ciphers(self) -> List[str]: ...
     def set_ciphers(self, ciphers: List[str], /) -> None: ...

@@ -11,7 +11,8 @@ argument shapes its stub allows (each required count, the most positionals, each
 and with the shapes it forbids (one positional too many, one too few, a positional-only
 parameter by name, every other known name as a keyword); an argument-checking TypeError must
 come exactly for the forbidden ones. The arguments are zeros, and socket methods are tried
-on a closed SSLSocket, so no call gets past its own checks to do anything.
+on a closed SSLSocket, so no call gets past its own checks to do anything. SSLSession's are
+tried on a real session: a TLS 1.2 handshake with `openssl s_server` on loopback.
 
 Exit status 0 when they match; otherwise one line per difference, each saying which side to
 change. When a name is added to the module, add it to stubs/ssl.pyi (and docs/reference.md).
@@ -22,9 +23,11 @@ import glob
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STUBS = os.path.join(ROOT, "stubs")
@@ -127,7 +130,8 @@ def qstr_names():
 
 # ---- what MicroPython reports -----------------------------------------------------------
 
-# Runs in MicroPython: PROBES, CANDIDATES and MODULES are prepended. Prints one JSON line.
+# Runs in MicroPython: PROBES, CANDIDATES, MODULES and SESSION_PORT are prepended. Prints one
+# JSON line.
 MICROPYTHON_SIDE = r"""
 import json, socket, ssl, tls
 
@@ -151,14 +155,30 @@ def has(obj, name):
         pass
     return True
 
+def session_of(mod):
+    # A TLS 1.2 client's session (there at once, no ticket to wait for) from the openssl
+    # s_server the checker started: an SSLSession cannot be had any other way.
+    ctx = mod.SSLContext(mod.PROTOCOL_TLS_CLIENT)
+    ctx.verify_mode = mod.CERT_NONE
+    ctx.maximum_version = mod.TLSVersion.TLSv1_2
+    raw = socket.socket()
+    raw.connect(socket.getaddrinfo("127.0.0.1", SESSION_PORT)[0][-1])
+    s = ctx.wrap_socket(raw)
+    session = s.session
+    s.close()
+    return [session]
+
 def instances(mod):
     client = mod.SSLContext(mod.PROTOCOL_TLS_CLIENT)
     server = mod.SSLContext(mod.PROTOCOL_TLS_SERVER)
     raw = socket.socket()
     sock = client.wrap_socket(raw, do_handshake_on_connect=False, server_hostname="example.com")
-    return {"SSLContext": [client, server], "SSLSocket": [sock]}
+    # Exceptions: verify_code and verify_message are served by the instance's attr handler.
+    failed = mod.SSLCertVerificationError(-0x2700, "certificate verify failed: unknown CA")
+    return {"SSLContext": [client, server], "SSLSocket": [sock], "SSLSession": session_of(mod),
+            "SSLError": [mod.SSLError(-0x7780, "peer sent a fatal alert")], "SSLCertVerificationError": [failed]}
 
-report = {"modules": {}, "probes": []}
+report = {"modules": {}}
 objects = {}
 for mname in MODULES:
     mod = __import__(mname)
@@ -187,6 +207,9 @@ for mname in MODULES:
     for s in inst["SSLSocket"]:
         s.close()
 
+# One byte a probe ("1": accepted): thousands of them, where a list of bools would need a
+# contiguous block the heap may not have.
+took = bytearray()
 for mname, cname, fname, args, kwargs in PROBES:
     mod = __import__(mname)
     if cname is None:
@@ -195,19 +218,51 @@ for mname, cname, fname, args, kwargs in PROBES:
         f = getattr(mod, cname)
     else:
         f = getattr(objects[mname].get(cname, [getattr(mod, cname)])[0], fname)
-    report["probes"].append(accepted(f, args, kwargs))
+    took.append(ord("1") if accepted(f, args, kwargs) else ord("0"))
+report["probes"] = took.decode()
 report["constructible"] = [[k[0], k[1], v] for k, v in objects.items() if isinstance(k, tuple)]
 print(json.dumps(report))
 """
 
 
+def session_server(folder):
+    """openssl s_server (TLS 1.2) on a free loopback port, with a throwaway P-256 certificate,
+    for MicroPython's side to get an SSLSession from: (process, port)."""
+    key, cert = os.path.join(folder, "key.pem"), os.path.join(folder, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-subj", "/CN=check-stubs", "-days", "1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(["openssl", "s_server", "-accept", "127.0.0.1:%d" % port, "-www", "-quiet",
+                               "-tls1_2", "-cert", cert, "-key", key],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server, port
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    sys.exit("check_stubs: openssl s_server did not start")
+
+
 def run_micropython(binary, probes, candidates):
-    script = "PROBES = %r\nCANDIDATES = %r\nMODULES = %r\n" % (probes, sorted(candidates), MODULES)
-    script += MICROPYTHON_SIDE
-    with tempfile.NamedTemporaryFile("w", suffix=".py") as f:
-        f.write(script)
-        f.flush()
-        run = subprocess.run([binary, f.name], capture_output=True, text=True, timeout=300)
+    with tempfile.TemporaryDirectory(prefix="mpssl-stubs-") as folder:
+        server, port = session_server(folder)
+        try:
+            script = "PROBES = %r\nCANDIDATES = %r\nMODULES = %r\nSESSION_PORT = %d\n" % (
+                probes, sorted(candidates), MODULES, port)
+            script += MICROPYTHON_SIDE
+            path = os.path.join(folder, "side.py")
+            with open(path, "w") as f:
+                f.write(script)
+            run = subprocess.run([binary, path], capture_output=True, text=True, timeout=300)
+        finally:
+            server.kill()
+            server.wait()
     if run.returncode != 0:
         sys.exit("check_stubs: MicroPython's side failed:\n" + (run.stdout + run.stderr)[-3000:])
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -271,7 +326,8 @@ def compare(binary):
             problems.append("%s.%s() makes an instance: give it an __init__ in the stub" % (mod, cname))
         if cls is not None and cls["init"] is not None and not constructible:
             problems.append("%s.%s cannot be instantiated: drop its __init__ from the stub" % (mod, cname))
-    for (label, ok, what), took in zip(meaning, report["probes"]):
+    for (label, ok, what), answer in zip(meaning, report["probes"]):
+        took = answer == "1"
         if ok and not took:
             problems.append("%s: the stub allows %s, the module refuses it" % (label, what))
         elif took and not ok:
