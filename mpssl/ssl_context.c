@@ -327,12 +327,17 @@ static mp_obj_t ssl_context_load_verify_locations(size_t n_args, const mp_obj_t 
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_verify_locations_obj, 1, ssl_context_load_verify_locations);
 
 // The default CAs (ssl_truststore.c says where they come from).
-static mp_obj_t ssl_context_load_default_certs(size_t n_args, const mp_obj_t *args) {
-    // purpose is accepted as CPython's is: there is one set of CAs.
-    mpssl_anchors_load_default(ssl_context_get_idle(args[0]));
+static mp_obj_t ssl_context_load_default_certs(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    // purpose is accepted as CPython's is (by position or name): there is one set of CAs.
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_purpose, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    mpssl_anchors_load_default(ssl_context_get_idle(pos_args[0]));
     return mp_const_none;
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_context_load_default_certs_obj, 1, 2, ssl_context_load_default_certs);
+static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_default_certs_obj, 1, ssl_context_load_default_certs);
 
 static mp_obj_t ssl_context_cert_store_stats(mp_obj_t self_in) {
     return mpssl_anchors_stats(ssl_context_get(self_in));
