@@ -28,9 +28,17 @@
 #include "py/stream.h"
 #include "py/mperrno.h"
 
+#include "py/objtype.h"
+
 #include "mbedtls/net_sockets.h"
 
 #include "mpssl.h"
+
+#if defined(__linux__)
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
 
 // The largest flight held back before it is written out regardless: a full
 // record plus headroom for a long certificate chain in several records.
@@ -290,6 +298,47 @@ static bool ssl_io_dtls_stray_first_datagram(mp_obj_ssl_socket_t *self) {
            && self->dtls_datagrams_in > 0 && !self->dtls_flight_sent;
 }
 
+// ---- TCP options (Linux) ---------------------------------------------------
+//
+// Neither end of a TLS connection may wait on the other's delayed ACK
+// (docs/latency.md). Ours sends every write() at once (TCP_NODELAY): its
+// records leave in one send per write already (above), so Nagle's
+// algorithm would save no segment, only hold a write back until the peer
+// acknowledged the one before (a request written in small pieces, a
+// server's reply behind its session tickets). And ours acknowledges what
+// it receives at once while it waits to read (TCP_QUICKACK, which Linux
+// forgets as soon as the connection looks interactive again): a peer whose
+// Nagle holds its second send (the reply behind the tickets, the second
+// record of an echo) gets its ACK without the 40 ms wait. Only for the unix
+// port's own sockets: a stream written in Python, and every other port,
+// keeps its options.
+
+#if defined(__linux__)
+// The descriptor of the wrapped stream when it is a native stream with one
+// (the unix port's socket), else -1.
+static int ssl_io_fd(mp_obj_ssl_socket_t *self) {
+    if (ssl_io_is_dtls(self) || mp_obj_is_instance_type(mp_obj_get_type(self->sock))) {
+        return -1;
+    }
+    int err;
+    mp_uint_t fd = mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_GET_FILENO, 0, &err);
+    return fd == MP_STREAM_ERROR ? -1 : (int)fd;
+}
+
+// Sets a TCP option, best effort: a descriptor that is no TCP socket
+// refuses it, and nothing depends on it but latency.
+static void ssl_io_tcp_option(mp_obj_ssl_socket_t *self, int option) {
+    int fd = ssl_io_fd(self);
+    int one = 1;
+    if (fd >= 0) {
+        setsockopt(fd, IPPROTO_TCP, option, &one, sizeof(one));
+    }
+}
+#define SSL_IO_TCP_OPTION(self, option) ssl_io_tcp_option(self, option)
+#else
+#define SSL_IO_TCP_OPTION(self, option)
+#endif
+
 static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
     mp_obj_ssl_socket_t *self = ctx;
     // The peer answers a flight only once it has all of it.
@@ -297,6 +346,7 @@ static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
     if (ret != 0) {
         return ret;
     }
+    SSL_IO_TCP_OPTION(self, TCP_QUICKACK);
     if (ssl_io_is_dtls(self) && !mbedtls_ssl_is_handshake_over(&self->ssl)
         && !ssl_io_stream_ready(self, MP_STREAM_POLL_RD)) {
         return ssl_io_dtls_stray_first_datagram(self) ? MBEDTLS_ERR_SSL_INVALID_RECORD : MBEDTLS_ERR_SSL_WANT_READ;
@@ -344,6 +394,7 @@ bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self) {
 }
 
 void mpssl_io_attach(mp_obj_ssl_socket_t *self) {
+    SSL_IO_TCP_OPTION(self, TCP_NODELAY);
     mbedtls_ssl_set_bio(&self->ssl, self, ssl_io_send, ssl_io_recv, NULL);
     if (ssl_io_is_dtls(self)) {
         mbedtls_ssl_set_timer_cb(&self->ssl, self, ssl_io_timer_set, ssl_io_timer_get);
