@@ -81,7 +81,7 @@ qemu-tools:
 	@$(ROOT)/tools/ensure-packages.sh $(QEMU_PACKAGES)
 
 # Test certificates and keys, generated here and frozen as bytes.
-$(QEMU_TESTCERTS): $(ROOT)/tools/make-certs.sh $(QEMU_DIR)/make_testcerts.py
+$(QEMU_TESTCERTS): $(ROOT)/tools/make-certs.sh $(QEMU_DIR)/make_testcerts.py $(ROOT)/tools/mpssl_truststore.py
 	$(ROOT)/tools/make-certs.sh $(QEMU_BUILD)/certs
 	@mkdir -p $(dir $@)
 	python3 $(QEMU_DIR)/make_testcerts.py $(QEMU_BUILD)/certs $@
