@@ -95,12 +95,15 @@ typedef enum _ssl_socket_deferred_t {
 } ssl_socket_deferred_t;
 
 // Outgoing handshake bytes held back until the flight is complete, so a
-// flight leaves in one write (see ssl_io.c).
+// flight leaves in one write, and the records of one write() gathered so
+// they leave in one send (see ssl_io.c).
 typedef struct _ssl_flight_t {
     byte *buf;
     size_t len;
     size_t sent;
     size_t cap;
+    bool gathering;           // a write() is encrypting its records
+    bool blocked;             // the stream would not take all of it
 } ssl_flight_t;
 
 // An SSLSocket: one TLS or DTLS connection over a MicroPython stream.
@@ -198,6 +201,9 @@ bool mpssl_io_flight_pending(mp_obj_ssl_socket_t *self);
 void mpssl_io_release(mp_obj_ssl_socket_t *self);
 void mpssl_io_wait(mp_obj_ssl_socket_t *self, int want);
 bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self);
+int mpssl_io_gather_begin(mp_obj_ssl_socket_t *self, size_t size);
+bool mpssl_io_gather_more(mp_obj_ssl_socket_t *self, size_t left);
+int mpssl_io_gather_end(mp_obj_ssl_socket_t *self);
 
 // ssl_psk.c: pre-shared keys, as upstream's attributes and CPython's callbacks.
 void mpssl_psk_context_init(mp_obj_ssl_context_t *context);

@@ -203,24 +203,21 @@ MP_DEFINE_CONST_OBJ_TYPE(
     locals_dict, &ssl_purpose_locals
     );
 
-// Calls context.name(**kwargs) for the arguments that are not None; returns
-// false, calling nothing, when the context has no such method.
-static bool ssl_compat_call_method(mp_obj_t context, qstr name, size_t n_args, const mp_obj_t *args, const qstr *names) {
+// context.load_verify_locations() with the CA arguments that are not None,
+// as keywords: it says which it does not take (capath, here).
+static void ssl_compat_load_locations(mp_obj_t context, const mp_obj_t *locations) {
+    static const qstr names[3] = { MP_QSTR_cafile, MP_QSTR_capath, MP_QSTR_cadata };
     mp_obj_t call[2 + 2 * 3];
-    mp_load_method_maybe(context, name, call);
-    if (call[0] == MP_OBJ_NULL) {
-        return false;
-    }
+    mp_load_method(context, MP_QSTR_load_verify_locations, call);
     size_t n_kw = 0;
-    for (size_t i = 0; i < n_args && i < 3; ++i) {
-        if (args[i] != mp_const_none) {
+    for (size_t i = 0; i < 3; ++i) {
+        if (locations[i] != mp_const_none) {
             call[2 + 2 * n_kw] = MP_OBJ_NEW_QSTR(names[i]);
-            call[3 + 2 * n_kw] = args[i];
+            call[3 + 2 * n_kw] = locations[i];
             ++n_kw;
         }
     }
     mp_call_method_n_kw(0, n_kw, call);
-    return true;
 }
 
 // ssl.create_default_context(): CPython's secure defaults. For servers'
@@ -248,15 +245,17 @@ static mp_obj_t ssl_create_default_context(size_t n_args, const mp_obj_t *pos_ar
     }
     self->minimum_version = MPSSL_VERSION_TLSv1_2;
     mp_obj_t locations[3] = { args[ARG_cafile].u_obj, args[ARG_capath].u_obj, args[ARG_cadata].u_obj };
-    static const qstr location_names[3] = { MP_QSTR_cafile, MP_QSTR_capath, MP_QSTR_cadata };
     if (locations[0] != mp_const_none || locations[1] != mp_const_none || locations[2] != mp_const_none) {
-        // load_verify_locations() says what it does not take (capath, here).
-        ssl_compat_call_method(context, MP_QSTR_load_verify_locations, 3, locations, location_names);
-    } else {
-        // load_default_certs(purpose), from the system's CA bundle, in
-        // builds that have it; else the caller loads CAs before wrapping.
-        static const qstr purpose_name[1] = { MP_QSTR_purpose };
-        ssl_compat_call_method(context, MP_QSTR_load_default_certs, 1, &purpose, purpose_name);
+        ssl_compat_load_locations(context, locations);
+        return context;
+    }
+    // load_default_certs(purpose), from the system's CA bundle, in builds
+    // that have it; else the caller loads CAs before wrapping.
+    mp_obj_t call[3];
+    mp_load_method_maybe(context, MP_QSTR_load_default_certs, call);
+    if (call[0] != MP_OBJ_NULL) {
+        call[2] = purpose;
+        mp_call_method_n_kw(1, 0, call);
     }
     return context;
 }

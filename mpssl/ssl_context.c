@@ -328,8 +328,7 @@ static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_verify_locations_obj, 1, ssl_
 
 // The default CAs (ssl_truststore.c says where they come from).
 static mp_obj_t ssl_context_load_default_certs(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    // purpose is accepted as CPython's is, also by keyword (create_default_context()
-    // passes it so): there is one set of CAs.
+    // purpose is accepted as CPython's is (by position or name): there is one set of CAs.
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_purpose, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
     };

@@ -10,8 +10,17 @@
 // in TLS 1.3, the server's in TLS 1.2) is held until the first write, which
 // it joins, or until the next read, poll or close: application data that
 // follows a flight in a second small segment would wait on Nagle just the
-// same. The user's socket options are never touched. DTLS needs none of
-// this: Mbed TLS packs a flight into datagrams itself.
+// same. DTLS needs none of this: Mbed TLS packs a flight into datagrams
+// itself.
+//
+// Writes: Mbed TLS encrypts one record per call, and a write() larger than
+// a record (8 KiB over 4 KiB records) became several sends, the last one
+// often tiny (TLS 1.3 carries 4095 bytes in a 4096-byte record, so 8192
+// bytes are 4095 + 4095 + 2): Nagle holds that one until the peer
+// acknowledges the others. So the records of one write gather in the same
+// buffer and leave in one send, up to SSL_SEND_BUDGET bytes; a larger
+// write leaves in sends of that size, and its last record never alone
+// (mpssl_io_gather_more). See docs/latency.md.
 #include <string.h>
 
 #include "py/runtime.h"
@@ -19,13 +28,26 @@
 #include "py/stream.h"
 #include "py/mperrno.h"
 
+#include "py/objtype.h"
+
 #include "mbedtls/net_sockets.h"
 
 #include "mpssl.h"
 
+#if defined(__linux__)
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
+
 // The largest flight held back before it is written out regardless: a full
 // record plus headroom for a long certificate chain in several records.
 #define SSL_FLIGHT_MAX (MBEDTLS_SSL_OUT_CONTENT_LEN + 2048)
+
+// The bytes of records one send carries, when a write() gathers several:
+// as many as a full-size record and its headers (4 records of 4 KiB), plus
+// a write's last record, which joins the others whatever its size.
+#define SSL_SEND_BUDGET (MPSSL_OUT_RECORD_LEN + 1024)
 
 static bool ssl_io_is_dtls(mp_obj_ssl_socket_t *self) {
     return self->context->protocol & MPSSL_PROTOCOL_DTLS;
@@ -104,7 +126,13 @@ int mpssl_io_flush(mp_obj_ssl_socket_t *self) {
         int err;
         mp_uint_t n = ssl_io_stream_call(self, SSL_IO_WRITE, flight->buf + flight->sent, flight->len - flight->sent, &err);
         if (n == MP_STREAM_ERROR) {
-            return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
+            int ret = ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
+            if (ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
+                // The stream failed: nothing held can leave any more.
+                mpssl_io_release(self);
+            }
+            flight->blocked = true;
+            return ret;
         }
         flight->sent += n;
     }
@@ -134,7 +162,7 @@ void mpssl_io_release(mp_obj_ssl_socket_t *self) {
 // that a new connection's 16 KiB input buffer no longer found room.
 static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size_t len) {
     ssl_flight_t *flight = &self->flight;
-    if (flight->len + len > SSL_FLIGHT_MAX) {
+    if (!flight->gathering && flight->len + len > SSL_FLIGHT_MAX) {
         int ret = mpssl_io_flush(self);
         if (ret != 0) {
             return ret;
@@ -161,15 +189,25 @@ static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size
 static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
     mp_obj_ssl_socket_t *self = ctx;
     bool handshaking = !mpssl_handshake_over(&self->ssl);
-    if (!ssl_io_is_dtls(self) && (handshaking || mpssl_io_flight_pending(self))) {
+    bool gathering = self->flight.gathering;
+    if (!ssl_io_is_dtls(self) && (handshaking || gathering || mpssl_io_flight_pending(self))) {
         int ret = ssl_io_hold(self, buf, len);
-        if (ret < 0 || handshaking) {
+        if (handshaking || (ret >= 0 && gathering)) {
             return ret;
         }
-        // This record joins the last flight. Taken is taken: if the stream
-        // would block now, the next read, write or poll sends the rest.
-        int flushed = mpssl_io_flush(self);
-        return flushed == 0 || flushed == MBEDTLS_ERR_SSL_WANT_WRITE ? ret : flushed;
+        if (ret >= 0) {
+            // This record joins the last flight. Taken is taken: if the
+            // stream would block now, the next read, write or poll sends
+            // the rest.
+            int flushed = mpssl_io_flush(self);
+            return flushed == 0 || flushed == MBEDTLS_ERR_SSL_WANT_WRITE ? ret : flushed;
+        }
+        // No memory to gather application data in: what is held leaves
+        // first, then this record on its own.
+        ret = mpssl_io_flush(self);
+        if (ret != 0) {
+            return ret;
+        }
     }
     int err;
     mp_uint_t n = ssl_io_stream_call(self, SSL_IO_WRITE, (void *)buf, len, &err);
@@ -177,6 +215,72 @@ static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
         return ssl_io_stream_error(self, err, MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
     }
     return (int)n;
+}
+
+// Whether a write of size bytes makes a send of more than one record, the
+// only case where gathering its records (a copy) is worth it. The largest
+// record a write can make: what the output buffer may grow to, within an
+// agreed max_fragment_length (less one byte there: TLS 1.3's content type).
+static bool ssl_io_gather_worth(mp_obj_ssl_socket_t *self, size_t size) {
+    size_t payload = MPSSL_OUT_RECORD_LEN;
+    #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
+    const mbedtls_ssl_session *session = self->ssl.MBEDTLS_PRIVATE(session);
+    unsigned code = session == NULL ? MBEDTLS_SSL_MAX_FRAG_LEN_NONE : session->MBEDTLS_PRIVATE(mfl_code);
+    if (code != MBEDTLS_SSL_MAX_FRAG_LEN_NONE && (256u << code) < payload) {
+        payload = 256u << code;  // codes 1 to 4: 512 to 4096 bytes
+    }
+    #endif
+    if (payload < 16384) {
+        payload -= 1;
+    }
+    int expansion = mbedtls_ssl_get_record_expansion(&self->ssl);
+    if (size <= payload || expansion < 0) {
+        return false;
+    }
+    // A budget of one record per send still takes a write's last record.
+    return 2 * (payload + (size_t)expansion) <= SSL_SEND_BUDGET || size <= 2 * payload;
+}
+
+// A write() about to encrypt its records: they gather in the flight buffer
+// until mpssl_io_gather_end() sends them (TLS; DTLS sends each record as a
+// datagram), after the handshake's last flight if it is held. Records an
+// earlier write left because the stream would block go first: until they
+// have, this write would block too (MBEDTLS_ERR_SSL_WANT_WRITE, nothing
+// taken), so what waits in the buffer stays within one send's budget.
+int mpssl_io_gather_begin(mp_obj_ssl_socket_t *self, size_t size) {
+    if (self->flight.blocked) {
+        int ret = mpssl_io_flush(self);
+        if (ret != 0) {
+            return ret;
+        }
+    }
+    self->flight.gathering = !ssl_io_is_dtls(self) && ssl_io_gather_worth(self, size);
+    return 0;
+}
+
+// Whether the next record of a write with left bytes still to encrypt
+// joins the records gathered so far: while they stay within the budget,
+// and always when it is the write's last record, which would otherwise
+// leave alone, as the small segment Nagle holds back.
+bool mpssl_io_gather_more(mp_obj_ssl_socket_t *self, size_t left) {
+    int payload = mbedtls_ssl_get_max_out_record_payload(&self->ssl);
+    int expansion = mbedtls_ssl_get_record_expansion(&self->ssl);
+    if (payload <= 0 || expansion < 0) {
+        return false;
+    }
+    if (left <= (size_t)payload) {
+        return true;
+    }
+    size_t held = self->flight.len - self->flight.sent;
+    return held + (size_t)payload + (size_t)expansion <= SSL_SEND_BUDGET;
+}
+
+// Sends what the write gathered, in one stream write: 0 once all of it has
+// left, MBEDTLS_ERR_SSL_WANT_WRITE if the stream would block (the next
+// read, write or poll sends the rest), or the stream's failure.
+int mpssl_io_gather_end(mp_obj_ssl_socket_t *self) {
+    self->flight.gathering = false;
+    return mpssl_io_flush(self);
 }
 
 static bool ssl_io_stream_ready(mp_obj_ssl_socket_t *self, uintptr_t flags) {
@@ -194,6 +298,47 @@ static bool ssl_io_dtls_stray_first_datagram(mp_obj_ssl_socket_t *self) {
            && self->dtls_datagrams_in > 0 && !self->dtls_flight_sent;
 }
 
+// ---- TCP options (Linux) ---------------------------------------------------
+//
+// Neither end of a TLS connection may wait on the other's delayed ACK
+// (docs/latency.md). Ours sends every write() at once (TCP_NODELAY): its
+// records leave in one send per write already (above), so Nagle's
+// algorithm would save no segment, only hold a write back until the peer
+// acknowledged the one before (a request written in small pieces, a
+// server's reply behind its session tickets). And ours acknowledges what
+// it receives at once while it waits to read (TCP_QUICKACK, which Linux
+// forgets as soon as the connection looks interactive again): a peer whose
+// Nagle holds its second send (the reply behind the tickets, the second
+// record of an echo) gets its ACK without the 40 ms wait. Only for the unix
+// port's own sockets: a stream written in Python, and every other port,
+// keeps its options.
+
+#if defined(__linux__)
+// The descriptor of the wrapped stream when it is a native stream with one
+// (the unix port's socket), else -1.
+static int ssl_io_fd(mp_obj_ssl_socket_t *self) {
+    if (ssl_io_is_dtls(self) || mp_obj_is_instance_type(mp_obj_get_type(self->sock))) {
+        return -1;
+    }
+    int err;
+    mp_uint_t fd = mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_GET_FILENO, 0, &err);
+    return fd == MP_STREAM_ERROR ? -1 : (int)fd;
+}
+
+// Sets a TCP option, best effort: a descriptor that is no TCP socket
+// refuses it, and nothing depends on it but latency.
+static void ssl_io_tcp_option(mp_obj_ssl_socket_t *self, int option) {
+    int fd = ssl_io_fd(self);
+    int one = 1;
+    if (fd >= 0) {
+        setsockopt(fd, IPPROTO_TCP, option, &one, sizeof(one));
+    }
+}
+#define SSL_IO_TCP_OPTION(self, option) ssl_io_tcp_option(self, option)
+#else
+#define SSL_IO_TCP_OPTION(self, option)
+#endif
+
 static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
     mp_obj_ssl_socket_t *self = ctx;
     // The peer answers a flight only once it has all of it.
@@ -201,6 +346,7 @@ static int ssl_io_recv(void *ctx, unsigned char *buf, size_t len) {
     if (ret != 0) {
         return ret;
     }
+    SSL_IO_TCP_OPTION(self, TCP_QUICKACK);
     if (ssl_io_is_dtls(self) && !mbedtls_ssl_is_handshake_over(&self->ssl)
         && !ssl_io_stream_ready(self, MP_STREAM_POLL_RD)) {
         return ssl_io_dtls_stray_first_datagram(self) ? MBEDTLS_ERR_SSL_INVALID_RECORD : MBEDTLS_ERR_SSL_WANT_READ;
@@ -248,6 +394,7 @@ bool mpssl_io_timer_expired(mp_obj_ssl_socket_t *self) {
 }
 
 void mpssl_io_attach(mp_obj_ssl_socket_t *self) {
+    SSL_IO_TCP_OPTION(self, TCP_NODELAY);
     mbedtls_ssl_set_bio(&self->ssl, self, ssl_io_send, ssl_io_recv, NULL);
     if (ssl_io_is_dtls(self)) {
         mbedtls_ssl_set_timer_cb(&self->ssl, self, ssl_io_timer_set, ssl_io_timer_get);

@@ -434,17 +434,36 @@ static mp_uint_t ssl_socket_read_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t
     return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_READ, errcode);
 }
 
+// Encrypts as many records of the write as leave together in one send
+// (ssl_io.c), and sends them.
 static mp_uint_t ssl_socket_write_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
     int *errcode = call->errcode;
     if (!ssl_socket_ready(self, MBEDTLS_ERR_SSL_WANT_WRITE, errcode)) {
         return MP_STREAM_ERROR;
     }
-    int ret = mbedtls_ssl_write(&self->ssl, call->buf, call->size);
-    if (ret >= 0) {
+    int ret = mpssl_io_gather_begin(self, call->size);
+    if (ret != 0) {
+        return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_WRITE, errcode);
+    }
+    const byte *buf = call->buf;
+    size_t done = 0;
+    do {
+        ret = mbedtls_ssl_write(&self->ssl, buf + done, call->size - done);
+        if (ret < 0) {
+            break;
+        }
+        done += ret;
+    } while (done < call->size && mpssl_io_gather_more(self, call->size - done));
+    int sent = mpssl_io_gather_end(self);
+    if (sent != 0 && !ssl_socket_is_want(sent)) {
+        return ssl_socket_stream_error(self, sent, MBEDTLS_ERR_SSL_WANT_WRITE, errcode);
+    }
+    if (done > 0 || ret >= 0) {
         // An output buffer that could not grow for a large write sends
-        // smaller records: no failure (patches/mbedtls/0017).
+        // smaller records, and a write with no memory to gather its
+        // records sends them one by one: no failure (patches/mbedtls/0017).
         mpssl_alloc_watch_forgive();
-        return ret;
+        return done;
     }
     return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_WRITE, errcode);
 }

@@ -9,6 +9,8 @@
 //   forgiven_allocations()  -> failed allocations that a connection rightly
 //                              survived (record buffers left at their size,
 //                              TLS 1.3 tickets passed over)
+//   tcp_nodelay(sock)       -> whether TCP_NODELAY is set on a unix-port
+//                              socket (Linux; its socket module cannot say)
 #include <string.h>
 
 #include "py/runtime.h"
@@ -167,6 +169,24 @@ static MP_DEFINE_CONST_OBJ_TYPE(
     locals_dict, &testing_pipe_end_locals_dict
     );
 
+#if defined(__linux__)
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+static mp_obj_t testing_tcp_nodelay(mp_obj_t sock) {
+    int err;
+    mp_uint_t fd = mp_get_stream_raise(sock, MP_STREAM_OP_IOCTL)->ioctl(sock, MP_STREAM_GET_FILENO, 0, &err);
+    int value = 0;
+    socklen_t len = sizeof(value);
+    if (fd == MP_STREAM_ERROR || getsockopt((int)fd, IPPROTO_TCP, TCP_NODELAY, &value, &len) != 0) {
+        mp_raise_OSError(MP_EINVAL);
+    }
+    return mp_obj_new_bool(value != 0);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(testing_tcp_nodelay_obj, testing_tcp_nodelay);
+#endif
+
 static const mp_rom_map_elem_t mp_module_mpssl_testing_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpssl_testing) },
     { MP_ROM_QSTR(MP_QSTR_pipe), MP_ROM_PTR(&testing_pipe_obj) },
@@ -174,6 +194,9 @@ static const mp_rom_map_elem_t mp_module_mpssl_testing_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_allocations), MP_ROM_PTR(&testing_allocations_obj) },
     { MP_ROM_QSTR(MP_QSTR_live_allocations), MP_ROM_PTR(&testing_live_allocations_obj) },
     { MP_ROM_QSTR(MP_QSTR_forgiven_allocations), MP_ROM_PTR(&testing_forgiven_allocations_obj) },
+    #if defined(__linux__)
+    { MP_ROM_QSTR(MP_QSTR_tcp_nodelay), MP_ROM_PTR(&testing_tcp_nodelay_obj) },
+    #endif
 };
 static MP_DEFINE_CONST_DICT(mp_module_mpssl_testing_globals, mp_module_mpssl_testing_globals_table);
 

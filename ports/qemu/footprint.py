@@ -150,7 +150,16 @@ def map_breakdown(map_path, build_dir):
 
 
 def trial(board, variant, target, suite, kind=HEAP_TRIAL, qemu_extra=""):
-    # One freshly booted board runs TRIAL: (connected, number, detail).
+    # One freshly booted board runs TRIAL: (connected, number, detail). A
+    # board that printed no result boots once more: pyboard.py can lose the
+    # race for the emulator's serial pty when several emulators start at once.
+    result = boot(board, variant, target, suite, kind, qemu_extra)
+    if result[2].startswith("crashed"):
+        result = boot(board, variant, target, suite, kind, qemu_extra)
+    return result
+
+
+def boot(board, variant, target, suite, kind, qemu_extra):
     script = TRIAL.format(target=target, suite=suite, **kind)
     # Named by process: make footprint and make qemu-options may run at once.
     path = os.path.join(board["build"], "footprint-trial-{}.py".format(os.getpid()))

@@ -9,6 +9,8 @@
 #                     our small and full profiles), measure flash, the heap
 #                     and the instructions an in-memory handshake needs;
 #                     writes build/footprint.json
+#   make qemu-options build the small profile with each Mbed TLS option in
+#                     ports/qemu/options, measure each as footprint does
 #   make repl-qemu    a REPL on the emulated board (exit: Ctrl-A X)
 #
 #   MPSSL_PROFILE=small|full   (default small) see mpssl/mbedtls_profile_*.h
@@ -81,7 +83,7 @@ qemu-tools:
 	@$(ROOT)/tools/ensure-packages.sh $(QEMU_PACKAGES)
 
 # Test certificates and keys, generated here and frozen as bytes.
-$(QEMU_TESTCERTS): $(ROOT)/tools/make-certs.sh $(QEMU_DIR)/make_testcerts.py
+$(QEMU_TESTCERTS): $(ROOT)/tools/make-certs.sh $(QEMU_DIR)/make_testcerts.py $(ROOT)/tools/mpssl_truststore.py
 	$(ROOT)/tools/make-certs.sh $(QEMU_BUILD)/certs
 	@mkdir -p $(dir $@)
 	python3 $(QEMU_DIR)/make_testcerts.py $(QEMU_BUILD)/certs $@

@@ -5,7 +5,7 @@
 # server_side, context and pending(). Against openssl s_server peers.
 import ssl
 
-from _common import client_context, connect, path
+from _common import client_context, connect, data, path
 
 
 def handshake(ctx, peer, hostname="localhost"):
@@ -81,6 +81,12 @@ except ValueError as e:
 d = ssl.create_default_context(cafile=path("ca.crt.pem"))
 print("default context", d.verify_mode == ssl.CERT_REQUIRED, d.check_hostname, d.minimum_version == ssl.TLSVersion.TLSv1_2)
 print("default context TLS13_EC:", handshake(d, "TLS13_EC"), "WRONGHOST:", handshake(d, "WRONGHOST"))
+d = ssl.create_default_context(cadata=data("ca.crt.der"))
+print("default context from cadata TLS12_EC:", handshake(d, "TLS12_EC"))
+# No CA given: the system's, in builds with load_default_certs(); else none, and it refuses.
+d = ssl.create_default_context()
+result = "system CAs" if hasattr(d, "load_default_certs") else handshake(d, "TLS13_EC")
+print("no CA given:", result in ("system CAs", "SSLError, an OSError: True"))
 d = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
 print("CLIENT_AUTH: a server context", d.verify_mode == ssl.CERT_NONE, d.check_hostname)
 try:

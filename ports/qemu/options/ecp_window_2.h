@@ -1,0 +1,7 @@
+// Option measured against the small profile (ports/qemu/README.md, "Mbed TLS
+// options for 32-bit cores"): ECP window 2 and no precomputed table for the
+// generator (the small profile before 2026-12-07).
+#undef MBEDTLS_ECP_WINDOW_SIZE
+#define MBEDTLS_ECP_WINDOW_SIZE 2
+#undef MBEDTLS_ECP_FIXED_POINT_OPTIM
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
