@@ -78,6 +78,10 @@ typedef struct _ssl_anchor_t {
     size_t spki_len;
     bool ca;
     int pathlen;        // -1: no constraint
+    // Constraints an anchor made of the fields above would drop: a critical
+    // extension besides basicConstraints and keyUsage (nameConstraints, say),
+    // or a keyUsage without keyCertSign. Such a CA is skipped, not loosened.
+    bool unkeepable;
 } ssl_anchor_t;
 
 static uint32_t ssl_get_u32(const byte *p) {
@@ -132,9 +136,17 @@ static int ssl_anchor_basic_constraints(ssl_anchor_t *anchor, byte *p, const byt
     return ret;
 }
 
-// Extensions ([3] EXPLICIT SEQUENCE OF Extension): only basicConstraints matters to an anchor.
+// keyUsage's extnValue (a BIT STRING): whether keyCertSign (bit 5) is set.
+static bool ssl_key_usage_signs_certs(byte *p, const byte *end) {
+    size_t len;
+    return mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_BIT_STRING) == 0 && len >= 2 && (p[1] & 0x04) != 0;
+}
+
+// Extensions ([3] EXPLICIT SEQUENCE OF Extension): basicConstraints makes the
+// anchor; keyUsage and any other critical extension may make it unkeepable.
 static int ssl_anchor_extensions(ssl_anchor_t *anchor, byte *p, const byte *end) {
     static const byte basic_constraints[] = { 0x55, 0x1d, 0x13 };
+    static const byte key_usage[] = { 0x55, 0x1d, 0x0f };
     size_t len;
     int ret = mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE);
     while (ret == 0 && p < end) {
@@ -148,8 +160,9 @@ static int ssl_anchor_extensions(ssl_anchor_t *anchor, byte *p, const byte *end)
             break;
         }
         bool is_bc = oid_len == sizeof(basic_constraints) && memcmp(p, basic_constraints, oid_len) == 0;
+        bool is_ku = oid_len == sizeof(key_usage) && memcmp(p, key_usage, oid_len) == 0;
         p += oid_len;
-        int critical;
+        int critical = 0;
         if (p < ext_end && *p == MBEDTLS_ASN1_BOOLEAN) {
             ret = mbedtls_asn1_get_bool(&p, ext_end, &critical);
         }
@@ -158,6 +171,10 @@ static int ssl_anchor_extensions(ssl_anchor_t *anchor, byte *p, const byte *end)
         }
         if (ret == 0 && is_bc) {
             ret = ssl_anchor_basic_constraints(anchor, p, p + len);
+        } else if (ret == 0 && is_ku) {
+            anchor->unkeepable |= !ssl_key_usage_signs_certs(p, p + len);
+        } else if (critical) {
+            anchor->unkeepable = true;
         }
         p = (byte *)ext_end;
     }
@@ -193,6 +210,7 @@ static int ssl_anchor_from_cert(ssl_anchor_t *anchor, const byte *der, size_t de
     ret = ret ? ret : ssl_der_element(&p, tbs_end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE, &anchor->spki, &anchor->spki_len);
     anchor->ca = version == 0;
     anchor->pathlen = -1;
+    anchor->unkeepable = false;
     while (ret == 0 && p < tbs_end) {
         const byte *start;
         size_t elen;
@@ -216,6 +234,7 @@ static int ssl_anchor_from_record(ssl_anchor_t *anchor, const byte *record, size
     const byte *end = record + len;
     anchor->ca = record[0] & RECORD_FLAG_CA;
     anchor->pathlen = (record[0] & RECORD_FLAG_PATHLEN) ? record[1] : -1;
+    anchor->unkeepable = false; // the converter keeps no such CA
     int ret = ssl_der_element(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE, &anchor->subject, &anchor->subject_len);
     ret = ret ? ret : ssl_der_element(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE, &anchor->validity, &anchor->validity_len);
     ret = ret ? ret : ssl_der_element(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE, &anchor->spki, &anchor->spki_len);
@@ -351,6 +370,10 @@ static byte *ssl_entry_der(uint8_t kind, const byte *entry, size_t len, size_t *
     return der;
 }
 
+// An entry whose own signature algorithm Mbed TLS lacks and whose constraints an
+// anchor made of its fields would drop (ssl_anchor_t's unkeepable).
+#define SSL_ENTRY_UNKEEPABLE (2)
+
 // Adds the CA an entry holds to *chain: the certificate itself when Mbed
 // TLS parses it, else (its own signature's algorithm is not in this build)
 // an anchor made of its fields. A store record that is not a CA adds
@@ -371,6 +394,9 @@ static int ssl_entry_parse(mbedtls_x509_crt *chain, uint8_t kind, const byte *en
     ret = mbedtls_x509_crt_parse_der(chain, der, der_len);
     if (ssl_unknown_sig_alg(ret)) {
         ret = ssl_anchor_from_cert(&anchor, der, der_len);
+        if (ret == 0 && anchor.unkeepable) {
+            ret = SSL_ENTRY_UNKEEPABLE;
+        }
         ret = ret ? ret : ssl_anchor_parse_synthetic(chain, &anchor);
     }
     mbedtls_free(der);
@@ -528,6 +554,9 @@ static mp_obj_t ssl_anchor_subject(const ssl_anchor_t *anchor) {
 static mp_obj_t ssl_entry_reason(int ret) {
     if (ret == SSL_ENTRY_NOT_CA) {
         return mp_obj_new_str_from_cstr("not a CA (basicConstraints cA is false): load a certificate trusted as itself from PEM or DER");
+    }
+    if (ret == SSL_ENTRY_UNKEEPABLE) {
+        return mp_obj_new_str_from_cstr("its signature algorithm is not in this build and it carries constraints a bare anchor would drop (a critical extension such as nameConstraints, or keyUsage without keyCertSign)");
     }
     vstr_t reason;
     vstr_init(&reason, 32);
@@ -860,6 +889,7 @@ static void ssl_anchors_add(mp_obj_ssl_context_t *self, mp_obj_t source_name, ss
     if (loader.loaded == 0) {
         if (loader.position == 0) {
             ssl_loader_fail(&loader, MP_OBJ_NULL, reader->size == 0 ? "no certificate in it (empty)"
+                : source->kind == SOURCE_STORE ? "the trust store holds no CA (its converter skipped them all?)"
                 : "neither PEM, DER certificates nor an mpssl trust store (whose magic is MPTS)");
         }
         size_t n;

@@ -37,6 +37,10 @@
 # Trust store cases (tests/ssl/_trust_cases.py):
 #   sha1_root        RSA-2048 root CA self-signed with sha1WithRSAEncryption; server_sha1root a
 #                    localhost leaf it signed with SHA-256
+#   sha1_constrained_root, sha1_nosign_root   SHA-1 self-signed roots with a critical
+#                    nameConstraints (permitted DNS:allowed.example) and with a keyUsage
+#                    without keyCertSign; server_sha1constrained, server_sha1nosign localhost
+#                    leaves each signed (an anchor made of name and key would drop both limits)
 #   pub_root         RSA-4096 root CA; pub_inter a P-384 intermediate it signed (SHA-384);
 #                    pub_server a P-256 leaf pub_inter signed, SAN DNS:www.example.test,
 #                    DNS:*.example.test, IP:127.0.0.1; pub_server.chain.pem leaf then pub_inter
@@ -80,6 +84,13 @@ commonName = supplied
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
+[ constrained_ca_ext ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = critical, permitted;DNS:allowed.example
+[ nosign_ca_ext ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, digitalSignature
 [ inter_ext ]
 basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
@@ -175,6 +186,10 @@ cert server_p521 ec256 "/O=mpssl/CN=localhost" inter_p521 server_ext
 
 MD=sha1 cert sha1_root rsa2048 "/O=mpssl/CN=mpssl SHA-1 root" self ca_ext
 cert server_sha1root ec256 "/O=mpssl/CN=localhost" sha1_root server_ext
+MD=sha1 cert sha1_constrained_root rsa2048 "/O=mpssl/CN=mpssl SHA-1 constrained root" self constrained_ca_ext
+cert server_sha1constrained ec256 "/O=mpssl/CN=localhost" sha1_constrained_root server_ext
+MD=sha1 cert sha1_nosign_root rsa2048 "/O=mpssl/CN=mpssl SHA-1 root without keyCertSign" self nosign_ca_ext
+cert server_sha1nosign ec256 "/O=mpssl/CN=localhost" sha1_nosign_root server_ext
 MD=sha384 cert pub_root rsa4096 "/C=AU/O=mpssl/CN=mpssl public-shaped root R1" self ca_ext
 MD=sha384 cert pub_inter ec384 "/C=AU/O=mpssl/CN=mpssl public-shaped issuing CA E1" pub_root inter_ext
 MD=sha384 cert pub_server ec256 "/CN=www.example.test" pub_inter pub_server_ext

@@ -22,6 +22,7 @@ ENTRY_LEN = 12
 FLAG_CA = 1
 FLAG_PATHLEN = 2
 BASIC_CONSTRAINTS = b"\x55\x1d\x13"
+KEY_USAGE = b"\x55\x1d\x0f"
 
 
 def der_element(data, p):
@@ -61,7 +62,10 @@ def basic_constraints(data, p, end):
 
 
 def anchor(cert):
-    # (subject, validity, spki, ca, pathlen) of one DER certificate, as bytes and values.
+    # (subject, validity, spki, ca, pathlen, keepable) of one DER certificate, as bytes and
+    # values. keepable: no constraint a record would drop (mpssl/ssl_truststore.c's
+    # "unkeepable": a critical extension besides basicConstraints and keyUsage, or a keyUsage
+    # without keyCertSign).
     _, p, end = der_element(cert, 0)
     if end != len(cert):
         raise ValueError("certificate length does not match its DER")
@@ -76,7 +80,7 @@ def anchor(cert):
         _, _, e = der_element(cert, p)
         fields.append(cert[p:e])
         p = e
-    ca, pathlen = version == 0, None
+    ca, pathlen, keepable = version == 0, None, True
     while p < tbs_end:
         tag, q, e = der_element(cert, p)
         if tag == 0xA3:
@@ -85,14 +89,21 @@ def anchor(cert):
                 _, r, next_ext = der_element(cert, q)
                 _, o, r = der_element(cert, r)
                 oid = cert[o:r]
+                critical = False
                 if cert[r] == 0x01:
-                    _, _, r = der_element(cert, r)
+                    _, c, r = der_element(cert, r)
+                    critical = cert[c] != 0
                 _, v, v_end = der_element(cert, r)
                 if oid == BASIC_CONSTRAINTS:
                     ca, pathlen = basic_constraints(cert, v, v_end)
+                elif oid == KEY_USAGE:
+                    _, b, b_end = der_element(cert, v)
+                    keepable = keepable and b_end - b >= 2 and cert[b + 1] & 0x04 != 0
+                elif critical:
+                    keepable = False
                 q = next_ext
         p = e
-    return fields[4], fields[3], fields[5], ca, pathlen
+    return fields[4], fields[3], fields[5], ca, pathlen, keepable
 
 
 def name_hash(name):
@@ -127,9 +138,13 @@ def convert(bundle):
     records = []
     seen = set()
     for cert in certificates(bundle):
-        subject, validity, spki, ca, pathlen = anchor(cert)
+        subject, validity, spki, ca, pathlen, keepable = anchor(cert)
         if not ca:  # an anchor only a CA can be; a certificate trusted as itself stays PEM/DER
             sys.stderr.write("mpssl_truststore: skipped a certificate that is not a CA\n")
+            continue
+        if not keepable:  # a record cannot carry its constraints: never trust it more widely
+            sys.stderr.write("mpssl_truststore: skipped a CA with constraints a record cannot keep "
+                             "(a critical extension such as nameConstraints, or keyUsage without keyCertSign)\n")
             continue
         flags = (FLAG_CA if ca else 0) | (FLAG_PATHLEN if pathlen is not None else 0)
         if pathlen is not None and pathlen > 255:

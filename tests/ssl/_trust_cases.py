@@ -24,6 +24,8 @@ CASES = (
     ("cross-signed: old root trusted", ("old_root",), "cross_server", "localhost"),
     ("cross-signed: both roots trusted", ("old_root", "new_root"), "cross_server", "localhost"),
     ("cross-signed: neither root trusted", ("ca",), "cross_server", "localhost"),
+    ("SHA-1 root whose nameConstraints exclude the leaf", ("sha1_constrained_root",), "server_sha1constrained", "localhost"),
+    ("SHA-1 root whose keyUsage lacks keyCertSign", ("sha1_nosign_root",), "server_sha1nosign", "localhost"),
     ("system bundle + test root", ("SYSTEM", "ca"), "server_ec", "localhost"),
     ("system bundle alone", ("SYSTEM",), "server_ec", "localhost"),
     ("system bundle + RSA-4096 root last", ("SYSTEM", "pub_root"), "pub_server", "www.example.test"),

@@ -17,7 +17,11 @@ def verdict(trust, chain, key, hostname, **load):
     server.load_cert_chain(chain, key)
     client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     client.verify_mode = ssl.CERT_REQUIRED
-    client.load_verify_locations(**load)
+    try:
+        client.load_verify_locations(**load)
+    except ValueError as e:  # nothing usable in it: a CA skipped (skipped_cas says why)
+        print("  load refused:", e.args[0].rsplit(": ", 1)[-1])
+        return "fail"
     try:
         c, s, _ = loopback(server, client, hostname=hostname)
     except OSError as e:
