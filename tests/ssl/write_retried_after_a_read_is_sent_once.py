@@ -5,26 +5,8 @@
 # -rev, which sends two tickets after the handshake, echoes each line it gets once. Before the
 # fix the TLS 1.3 run read b'owt\n' twice (the record held as a handshake flight, then sealed
 # again by the retry). TLS 1.2 sends no ticket then: the read returns the first echo.
-import io
-from _common import client_context, connect
+from _common import Gate, client_context, connect
 
-
-class Gate(io.IOBase):
-    # A socket whose writes can be made to block (write() returns None while shut).
-    def __init__(self, sock):
-        self.sock = sock
-        self.shut = False
-
-    def readinto(self, buf):
-        return self.sock.readinto(buf)
-
-    def write(self, buf):
-        return None if self.shut else self.sock.write(buf)
-
-    def ioctl(self, req, arg):
-        if req == 3:  # MP_STREAM_POLL
-            return (arg & 0x0001) | (0 if self.shut else arg & 0x0004)
-        return 0
 
 
 for peer in ("TLS13_EC", "TLS12_EC"):
