@@ -120,6 +120,9 @@ typedef struct _mp_obj_ssl_socket_t {
     uint32_t timer_start_ms;  // DTLS retransmission timer (ssl_io.c)
     uint32_t timer_int_ms;
     uint32_t timer_fin_ms;
+    // Bytes of the caller's last write sealed in a record that Mbed TLS
+    // holds unsent (the write would have blocked), or 0 (ssl_socket.c).
+    size_t write_owed;
     uint8_t state;            // ssl_socket_state_t
     uint8_t poll_mask;        // the direction the handshake waits for, if not the caller's
     bool peer_closed;         // close_notify or EOF seen: reads return b''

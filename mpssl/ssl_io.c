@@ -188,7 +188,11 @@ static int ssl_io_hold(mp_obj_ssl_socket_t *self, const unsigned char *buf, size
 
 static int ssl_io_send(void *ctx, const unsigned char *buf, size_t len) {
     mp_obj_ssl_socket_t *self = ctx;
-    bool handshaking = !mpssl_handshake_over(&self->ssl);
+    // The connection's own state, not Mbed TLS's: a TLS 1.3 client reading a
+    // NewSessionTicket re-enters the handshake state machine, which flushes a
+    // record a blocked write() left pending. Held here, that record would
+    // count as sent, and the caller's retry of the write would seal it again.
+    bool handshaking = self->state == SSL_SOCKET_HANDSHAKING;
     bool gathering = self->flight.gathering;
     if (!ssl_io_is_dtls(self) && (handshaking || gathering || mpssl_io_flight_pending(self))) {
         int ret = ssl_io_hold(self, buf, len);

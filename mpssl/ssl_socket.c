@@ -434,6 +434,29 @@ static mp_uint_t ssl_socket_read_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t
     return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_READ, errcode);
 }
 
+// A record of a write that would have blocked stays in Mbed TLS's output
+// buffer, and the caller retries the write with the same bytes. A read, or a
+// TLS 1.3 ticket finishing inside the retry, may send it first: Mbed TLS then
+// forgets it, and the retry would seal those bytes again. The bytes such a
+// record carried once it has left, else 0.
+static size_t ssl_socket_owed_sent(mp_obj_ssl_socket_t *self) {
+    size_t owed = self->write_owed;
+    if (owed == 0 || self->ssl.MBEDTLS_PRIVATE(out_left) != 0) {
+        return 0;
+    }
+    self->write_owed = 0;
+    return owed;
+}
+
+// Remembers what a write that would block left sealed in Mbed TLS's output
+// buffer: the bytes of its last record.
+static void ssl_socket_note_owed(mp_obj_ssl_socket_t *self, int ret, size_t left) {
+    if (ret == MBEDTLS_ERR_SSL_WANT_WRITE && self->ssl.MBEDTLS_PRIVATE(out_left) != 0 && self->write_owed == 0) {
+        int payload = mbedtls_ssl_get_max_out_record_payload(&self->ssl);
+        self->write_owed = payload > 0 ? MIN(left, (size_t)payload) : left;
+    }
+}
+
 // Encrypts as many records of the write as leave together in one send
 // (ssl_io.c), and sends them.
 static mp_uint_t ssl_socket_write_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t *call) {
@@ -446,14 +469,27 @@ static mp_uint_t ssl_socket_write_op(mp_obj_ssl_socket_t *self, ssl_socket_call_
         return ssl_socket_stream_error(self, ret, MBEDTLS_ERR_SSL_WANT_WRITE, errcode);
     }
     const byte *buf = call->buf;
-    size_t done = 0;
-    do {
+    size_t done = MIN(ssl_socket_owed_sent(self), call->size);
+    ret = 0;
+    while (done < call->size) {
         ret = mbedtls_ssl_write(&self->ssl, buf + done, call->size - done);
+        // A TLS 1.3 ticket a read left half-processed (the stream would
+        // have blocked) is finished by this write, which then says so:
+        // noted, and the write goes on, less what has left meanwhile.
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET && mpssl_session_read_again(self, ret)) {
+            done += MIN(ssl_socket_owed_sent(self), call->size - done);
+            continue;
+        }
         if (ret < 0) {
+            ssl_socket_note_owed(self, ret, call->size - done);
             break;
         }
+        self->write_owed = 0;
         done += ret;
-    } while (done < call->size && mpssl_io_gather_more(self, call->size - done));
+        if (done < call->size && !mpssl_io_gather_more(self, call->size - done)) {
+            break;
+        }
+    }
     int sent = mpssl_io_gather_end(self);
     if (sent != 0 && !ssl_socket_is_want(sent)) {
         return ssl_socket_stream_error(self, sent, MBEDTLS_ERR_SSL_WANT_WRITE, errcode);

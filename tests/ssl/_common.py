@@ -2,6 +2,7 @@
 # Runs on MicroPython and CPython. The harness, tools/run-tests.py, provides the environment:
 # certificates, peers and the s_client service described there.
 
+import io
 import os
 import select
 import socket
@@ -298,3 +299,22 @@ def mem_usage():
     with open("/proc/self/statm") as f:
         rss_pages = int(f.read().split()[1])
     return gc.mem_alloc(), rss_pages * 4
+
+
+class Gate(io.IOBase):
+    # A socket whose writes can be made to block (write() returns None while shut): a stream
+    # in Python for tests of writes that would block (MicroPython only).
+    def __init__(self, sock):
+        self.sock = sock
+        self.shut = False
+
+    def readinto(self, buf):
+        return self.sock.readinto(buf)
+
+    def write(self, buf):
+        return None if self.shut else self.sock.write(buf)
+
+    def ioctl(self, req, arg):
+        if req == 3:  # MP_STREAM_POLL
+            return (arg & 0x0001) | (0 if self.shut else arg & 0x0004)
+        return 0

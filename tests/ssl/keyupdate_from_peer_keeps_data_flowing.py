@@ -9,10 +9,9 @@
 #   keys), nothing lost or repeated. The harness scripts each peer (SCRIPTED_PEERS in tools/run-tests.py); a peer's
 #   result is how many steps of its script passed. Without the patch our end fails the
 #   connection at the first KeyUpdate ("unexpected message").
-import io
 import socket
 import time
-from _common import addr, client_context, describe, listen, s_client, s_client_result, server_context
+from _common import Gate, addr, client_context, describe, listen, s_client, s_client_result, server_context
 
 
 def echo_server(variant):
@@ -72,23 +71,6 @@ def our_client(variant):
     print(variant, "our client read:", ours)
     print("  peer: %d of %d steps" % (theirs.get("steps_done", 0), theirs.get("steps", 0)), theirs.get("error"))
 
-
-class Gate(io.IOBase):
-    # A socket whose writes can be made to block (write() returns None while shut).
-    def __init__(self, sock):
-        self.sock = sock
-        self.shut = False
-
-    def readinto(self, buf):
-        return self.sock.readinto(buf)
-
-    def write(self, buf):
-        return None if self.shut else self.sock.write(buf)
-
-    def ioctl(self, req, arg):
-        if req == 3:  # MP_STREAM_POLL
-            return (arg & 0x0001) | (0 if self.shut else arg & 0x0004)
-        return 0
 
 
 def our_client_write_pending(variant):
