@@ -314,13 +314,19 @@ static mp_obj_t ssl_context_load_cert_chain(mp_obj_t self_in, mp_obj_t certfile,
 static MP_DEFINE_CONST_FUN_OBJ_3(ssl_context_load_cert_chain_obj, ssl_context_load_cert_chain);
 
 static mp_obj_t ssl_context_load_verify_locations(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    enum { ARG_cafile, ARG_cadata };
+    enum { ARG_cafile, ARG_cadata, ARG_capath };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_cafile, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_cadata, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_capath, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    // CPython's third way, a directory of files named by subject hash, has
+    // no place on a device's filesystem: say what to pass instead.
+    if (args[ARG_capath].u_obj != mp_const_none) {
+        mp_raise_ValueError(MP_ERROR_TEXT("capath (a directory of hashed CA files) is not supported: pass the bundle as cafile, or cadata"));
+    }
     mpssl_anchors_load(ssl_context_get_idle(pos_args[0]), args[ARG_cafile].u_obj, args[ARG_cadata].u_obj);
     return mp_const_none;
 }

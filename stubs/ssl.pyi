@@ -62,6 +62,7 @@ def create_default_context(
     purpose: str = Purpose.SERVER_AUTH,
     *,
     cafile: Optional[str] = None,
+    capath: None = None,
     cadata: Optional[Union[str, bytes]] = None,
 ) -> SSLContext: ...  # beyond: capath is accepted only as None (no CA directories)
 
@@ -131,8 +132,8 @@ class SSLContext:
     def __init__(self, protocol: int, /) -> None: ...
     def load_cert_chain(self, certfile: Union[str, bytes], keyfile: Union[str, bytes], /) -> None: ...
     def load_verify_locations(
-        self, cafile: Optional[str] = None, cadata: Optional[Union[str, bytes]] = None
-    ) -> None: ...
+        self, cafile: Optional[str] = None, cadata: Optional[Union[str, bytes]] = None, *, capath: None = None
+    ) -> None: ...  # capath: only None (no CA directories: ValueError)
     def load_default_certs(self, purpose: Optional[str] = None) -> None: ...  # beyond
     def cert_store_stats(self) -> Dict[str, int]: ...  # beyond
     def get_ciphers(self) -> List[str]: ...

@@ -5,7 +5,7 @@
 # server_side, context and pending(). Against openssl s_server peers.
 import ssl
 
-from _common import client_context, connect, data, path
+from _common import CERTS, client_context, connect, data, path
 
 
 def handshake(ctx, peer, hostname="localhost"):
@@ -93,6 +93,11 @@ try:
     ssl.create_default_context("bogus")
 except ValueError:
     print("bad purpose: ValueError")
+try:
+    ssl.create_default_context(capath=CERTS)
+except ValueError as e:
+    print("capath: ValueError", e)
+print("capath None:", ssl.create_default_context(capath=None, cafile=path("ca.crt.pem")).check_hostname)
 
 # The socket's attributes.
 ctx = client_context()
