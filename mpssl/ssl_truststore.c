@@ -422,7 +422,7 @@ static const byte *ssl_source_entry(ssl_anchor_source_t *source, uint32_t offset
     mp_obj_t args[2] = { source->path, MP_OBJ_NEW_QSTR(MP_QSTR_rb) };
     mp_obj_t file = mp_builtin_open(2, args, (mp_map_t *)&mp_const_empty_map);
     byte *data = m_new(byte, len);
-    int errcode;
+    int errcode = 0;
     bool ok = mp_stream_seek(file, offset, MP_SEEK_SET, &errcode) == (mp_off_t)offset
         && mp_stream_read_exactly(file, data, len, &errcode) == len;
     mp_stream_close(file);
@@ -466,9 +466,11 @@ static void ssl_source_lookup(ssl_anchor_source_t *source, uint32_t hash, mbedtl
 // and raised by the connection once Mbed TLS has returned (ssl_socket.c),
 // and the chain meanwhile finds no CA.
 static int ssl_anchors_lookup(void *ctx, const mbedtls_x509_crt *child, mbedtls_x509_crt **candidates) {
-    mp_obj_ssl_context_t *self = ctx;
+    // volatile: both are read after a raise returns through nlr_push(),
+    // which need not restore registers the compiler kept them in.
+    mp_obj_ssl_context_t *volatile self = ctx;
     *candidates = NULL;
-    mbedtls_x509_crt *chain = mbedtls_calloc(1, sizeof(mbedtls_x509_crt));
+    mbedtls_x509_crt *volatile chain = mbedtls_calloc(1, sizeof(mbedtls_x509_crt));
     if (chain == NULL) {
         return MBEDTLS_ERR_X509_ALLOC_FAILED;
     }
@@ -720,7 +722,7 @@ static const byte *ssl_reader_at(ssl_reader_t *reader, size_t offset, size_t len
     if (reader->data != NULL) {
         return reader->data + offset;
     }
-    int errcode;
+    int errcode = 0;
     if (mp_stream_seek(reader->file, offset, MP_SEEK_SET, &errcode) != (mp_off_t)offset
         || mp_stream_read_exactly(reader->file, buf, len, &errcode) != len) {
         mp_raise_OSError(errcode ? errcode : MP_EIO);
@@ -737,7 +739,7 @@ static void ssl_loader_scan(ssl_loader_t *loader, ssl_reader_t *reader, ssl_scan
         scan(loader, reader->data, reader->size, 0, true);
         return;
     }
-    int errcode;
+    int errcode = 0;
     mp_stream_seek(reader->file, 0, MP_SEEK_SET, &errcode);
     vstr_t window;
     vstr_init(&window, SSL_WINDOW_LEN);
@@ -912,7 +914,7 @@ static void ssl_anchors_add_file(mp_obj_ssl_context_t *self, mp_obj_t path) {
     mp_obj_t file = mpssl_open_file(path, "cafile");
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        int errcode;
+        int errcode = 0;
         mp_off_t size = mp_stream_seek(file, 0, MP_SEEK_END, &errcode);
         if (size == (mp_off_t)-1) {
             mp_raise_OSError(errcode);
