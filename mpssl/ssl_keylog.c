@@ -58,13 +58,13 @@ static void ssl_keylog_hex(vstr_t *line, const unsigned char *data, size_t len) 
     }
 }
 
+// Through the stream protocol, not a write() method handed a bytearray over
+// the line: a file of a filesystem written in Python could keep that object,
+// and with it a view of this stack frame (io.IOBase streams get a copy they
+// own: patches/micropython/0002).
 static void ssl_keylog_write(mp_obj_t filename, vstr_t *line) {
     mp_obj_t file = ssl_keylog_open(filename);
-    mp_obj_t data = mp_obj_new_bytearray_by_ref(line->len, line->buf);
-    mp_obj_t dest[3];
-    mp_load_method(file, MP_QSTR_write, dest);
-    dest[2] = data;
-    mp_call_method_n_kw(1, 0, dest);
+    mp_stream_write(file, line->buf, line->len, MP_STREAM_RW_WRITE);
     mp_stream_close(file);
 }
 

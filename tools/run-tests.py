@@ -291,7 +291,7 @@ S_CLIENT_COMMON = (
 S_CLIENT_REPORTS = ("Protocol version", "Ciphersuite", "Verification", "Verification error")
 S_CLIENT_INPUT = b"hello from s_client\n"
 # curl as a client of our server, through the same service (variant names start with "curl_"):
-# an HTTPS GET of https://localhost:PORT/ verifying against the test CA. Its result has rc,
+# an HTTPS GET of localhost:PORT/ (--proto-default https) verifying against the test CA. Its result has rc,
 # received (the body, then "\n<HTTP code> <HTTP version>"), and the protocol, cipher and ALPN
 # lines curl -v printed.
 CURL_CLIENTS = {
@@ -474,7 +474,7 @@ class SClientService:
     def curl(self, variant, port):
         args = ["curl", "-v", "-sS", "--max-time", "20", "--cacert", CERTS + "/ca.crt.pem"]
         args += ["--resolve", "localhost:%s:127.0.0.1" % port, "-w", "\n%{http_code} %{http_version}"]
-        args += openssl_args(CURL_CLIENTS[variant]) + ["https://localhost:%s/" % port]
+        args += openssl_args(CURL_CLIENTS[variant]) + ["--proto-default", "https", "localhost:%s/" % port]
         proc = spawn(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out, err = proc.communicate(timeout=30)
         result = {"rc": proc.returncode, "received": out}
