@@ -142,7 +142,7 @@ SUITES = [
     Suite("apifuzz", "apifuzz", "fuzz/api", ("apifuzz.py",), default=False),
     # Every Python example of the reference and the tutorials against the peers each names
     # (tests/docs/doc_examples.py), and stubs/*.pyi against the module (tests/docs/check_stubs.py).
-    Suite("docs", "docs", ".", ("docs/reference.md", "docs/tutorial-*.md", "docs/sessions.md", "docs/dtls.md", "tests/docs/check_*.py")),
+    Suite("docs", "docs", ".", ("docs/reference.md", "docs/tutorial-*.md", "docs/sessions.md", "docs/dtls.md", "docs/cpython-compat.md", "docs/psk-and-secure-elements.md", "docs/sessions-cid-keyupdate.md", "tests/docs/check_*.py")),
     # Our end against what devices meet, run by CPython: openssl's PSK modes, libcoap's CoAP
     # client and server, the mosquitto MQTT broker (Debian packages tests/devices installs).
     Suite("devices", "multi", "tests/devices", ("*.py",), (CPYTHON_MP,)),
