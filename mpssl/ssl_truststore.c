@@ -467,7 +467,9 @@ static void ssl_source_lookup(ssl_anchor_source_t *source, uint32_t hash, mbedtl
 // and the chain meanwhile finds no CA.
 static int ssl_anchors_lookup(void *ctx, const mbedtls_x509_crt *child, mbedtls_x509_crt **candidates) {
     // volatile: both are read after a raise returns through nlr_push(),
-    // which need not restore registers the compiler kept them in.
+    // which need not restore registers the compiler kept them in. (The
+    // sanitizer builds also keep their frames at fixed places for this:
+    // tests/reliability/reliability.mk says why.)
     mp_obj_ssl_context_t *volatile self = ctx;
     *candidates = NULL;
     mbedtls_x509_crt *volatile chain = mbedtls_calloc(1, sizeof(mbedtls_x509_crt));
@@ -936,6 +938,10 @@ void mpssl_anchors_load(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t ca
     // Upstream's load_verify_locations(cadata) takes the data as its first
     // argument: bytes there are data, as in load_cert_chain.
     if (cafile != mp_const_none && !mp_obj_is_str(cafile)) {
+        mp_buffer_info_t buf;
+        if (!mp_get_buffer(cafile, &buf, MP_BUFFER_READ)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("cafile must be a path (str), or the CA data as bytes"));
+        }
         cadata = cafile;
         cafile = mp_const_none;
     }

@@ -14,6 +14,12 @@ print("missing file:", attempt(ctx.load_verify_locations, cafile=path("no-such-c
 print("garbage cadata:", raised(ctx.load_verify_locations, cadata=b"garbage"))
 print("truncated cadata:", raised(ctx.load_verify_locations, cadata=data("ca.crt.der")[:100]))
 print("int cadata:", raised(ctx.load_verify_locations, cadata=42))
+# A wrong cafile is named as such (the message names the argument given).
+for call in (ctx.load_verify_locations, ssl.create_default_context):
+    try:
+        call(cafile=42)
+    except TypeError as e:
+        print("int cafile:", "TypeError naming cafile:", str(e).startswith("cafile"))
 
 # Each form of the test CA: server_ec (TLS13_EC) verifies, server_unknownca does not.
 FORMS = (
