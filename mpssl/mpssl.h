@@ -12,6 +12,17 @@
 #include "mbedtls/x509_crt.h"
 #include "mbedtls/pk.h"
 
+#include "py/nlr.h"
+
+// A raise comes back through nlr_push() a second time, as longjmp() through
+// setjmp(); but MicroPython declares nlr_push() as an ordinary function, so
+// the compiler may reuse, after the first return, the stack slots holding
+// what the raise's branch reads (seen under clang's sanitizers). Saying it
+// returns twice makes the compiler keep them, in every file of ours.
+#if !MICROPY_NLR_SETJMP && defined(__GNUC__)
+unsigned int(nlr_push)(nlr_buf_t *) __attribute__((returns_twice));
+#endif
+
 // The PROTOCOL_* constants: bit 0 selects the server end, bit 1 DTLS.
 #define MPSSL_PROTOCOL_SERVER (1 << 0)
 #define MPSSL_PROTOCOL_DTLS (1 << 1)

@@ -461,34 +461,39 @@ static void ssl_source_lookup(ssl_anchor_source_t *source, uint32_t hash, mbedtl
     }
 }
 
+// Adds to chain the CAs of every source whose subject hashes to hash; what
+// reading a file raised, or MP_OBJ_NULL.
+static mp_obj_t ssl_anchors_collect(mp_obj_t anchors, uint32_t hash, mbedtls_x509_crt *chain) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) != 0) {
+        return MP_OBJ_FROM_PTR(nlr.ret_val);
+    }
+    size_t n;
+    mp_obj_t *sources;
+    mp_obj_list_get(anchors, &n, &sources);
+    for (size_t i = 0; i < n; ++i) {
+        ssl_source_lookup(MP_OBJ_TO_PTR(sources[i]), hash, chain);
+    }
+    nlr_pop();
+    return MP_OBJ_NULL;
+}
+
 // Mbed TLS's trusted-CA callback: the CAs whose subject is child's issuer.
 // Reading a file runs Python code; what it raises is kept in the context
 // and raised by the connection once Mbed TLS has returned (ssl_socket.c),
 // and the chain meanwhile finds no CA.
 static int ssl_anchors_lookup(void *ctx, const mbedtls_x509_crt *child, mbedtls_x509_crt **candidates) {
-    // volatile: both are read after a raise returns through nlr_push(),
-    // which need not restore registers the compiler kept them in. (The
-    // sanitizer builds also keep their frames at fixed places for this:
-    // tests/reliability/reliability.mk says why.)
-    mp_obj_ssl_context_t *volatile self = ctx;
+    mp_obj_ssl_context_t *self = ctx;
     *candidates = NULL;
-    mbedtls_x509_crt *volatile chain = mbedtls_calloc(1, sizeof(mbedtls_x509_crt));
+    mbedtls_x509_crt *chain = mbedtls_calloc(1, sizeof(mbedtls_x509_crt));
     if (chain == NULL) {
         return MBEDTLS_ERR_X509_ALLOC_FAILED;
     }
     mbedtls_x509_crt_init(chain);
     uint32_t hash = ssl_name_hash(child->issuer_raw.p, child->issuer_raw.len);
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        size_t n;
-        mp_obj_t *sources;
-        mp_obj_list_get(self->anchors, &n, &sources);
-        for (size_t i = 0; i < n; ++i) {
-            ssl_source_lookup(MP_OBJ_TO_PTR(sources[i]), hash, chain);
-        }
-        nlr_pop();
-    } else if (self->anchors_exc == MP_OBJ_NULL) {
-        self->anchors_exc = MP_OBJ_FROM_PTR(nlr.ret_val);
+    mp_obj_t exc = ssl_anchors_collect(self->anchors, hash, chain);
+    if (exc != MP_OBJ_NULL && self->anchors_exc == MP_OBJ_NULL) {
+        self->anchors_exc = exc;
     }
     if (chain->raw.p == NULL) {
         mbedtls_x509_crt_free(chain);
@@ -970,7 +975,8 @@ void mpssl_anchors_load(mp_obj_ssl_context_t *self, mp_obj_t cafile, mp_obj_t ca
 // (mpssl/manifest.py freezes the system bundle into the unix build), read
 // in place; without one, the bundle file MPSSL_DEFAULT_CAFILE.
 void mpssl_anchors_load_default(mp_obj_ssl_context_t *self) {
-    mp_obj_t store = MP_OBJ_NULL;
+    // volatile: set after nlr_push() and read after a raise came back there.
+    mp_obj_t volatile store = MP_OBJ_NULL;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         mp_obj_t module = mp_import_name(MP_QSTR__mpssl_ca_bundle, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
