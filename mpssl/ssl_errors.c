@@ -38,6 +38,7 @@ static const code_text_t mpssl_error_texts[] = {
     { MBEDTLS_ERR_SSL_INVALID_RECORD, "peer sent a malformed or oversized record" },
     { MBEDTLS_ERR_SSL_DECODE_ERROR, "peer sent a malformed handshake message" },
     { MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE, "peer sent an unexpected message" },
+    { MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER, "peer sent a message with a value the protocol forbids" },
     // Mbed TLS encrypts a TLS 1.3 handshake alert under keys its peer has
     // already left behind, so a rejection by the peer often arrives as this.
     { MBEDTLS_ERR_SSL_INVALID_MAC, "record failed its integrity check (in a TLS 1.3 handshake: usually the peer's alert, it rejected the handshake)" },
@@ -328,6 +329,10 @@ NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self) {
         // other's ClientHello until one leaves.
         mpssl_raise_ssl_error_msg(MBEDTLS_ERR_SSL_CONN_EOF,
             "connection closed by peer during handshake, before its ClientHello: if this end should be the client, use a PROTOCOL_TLS_CLIENT context");
+    }
+    if (self->error == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && mbedtls_ssl_is_handshake_over(&self->ssl)) {
+        mpssl_raise_ssl_error_msg(MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE,
+            "peer sent a fatal alert after the handshake (it rejected a message of ours): connect again");
     }
     mpssl_raise(self->error, self->verify_flags);
 }

@@ -141,12 +141,26 @@ static mp_uint_t ssl_socket_run(mp_obj_ssl_socket_t *self, ssl_socket_op_t op, s
     return ret;
 }
 
-// Mbed TLS ends a TLS 1.2 / DTLS handshake that lacks a required client
-// certificate without telling the peer; say so, or the client waits in vain.
+// Tells the peer why we end the connection where Mbed TLS would not:
+// - a TLS 1.2 / DTLS handshake that lacks a required client certificate
+//   ends without a word, and the client waits in vain;
+// - an alert Mbed TLS chose but only sends from a handshake step (pended)
+//   is dropped when it was chosen after the handshake, while reading a
+//   malformed post-handshake message (KeyUpdate, NewSessionTicket): RFC
+//   8446 wants the peer told (decode_error, illegal_parameter, ...);
+// - a TLS 1.2 handshake message after the handshake that is neither a
+//   HelloRequest nor a ClientHello ends it silently (RFC 5246 7.2.2:
+//   unexpected_message).
 static void ssl_socket_alert_peer(mp_obj_ssl_socket_t *self, int ret) {
-    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE
-        && mbedtls_ssl_get_version_number(&self->ssl) != MBEDTLS_SSL_VERSION_TLS1_3) {
-        mbedtls_ssl_send_alert_message(&self->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+    mbedtls_ssl_context *ssl = &self->ssl;
+    if (ssl->MBEDTLS_PRIVATE(send_alert)) {
+        ssl->MBEDTLS_PRIVATE(send_alert) = 0;
+        mbedtls_ssl_send_alert_message(ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, ssl->MBEDTLS_PRIVATE(alert_type));
+    } else if (ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE && mbedtls_ssl_is_handshake_over(ssl)) {
+        mbedtls_ssl_send_alert_message(ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
+    } else if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE
+               && mbedtls_ssl_get_version_number(ssl) != MBEDTLS_SSL_VERSION_TLS1_3) {
+        mbedtls_ssl_send_alert_message(ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
             MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
     }
 }

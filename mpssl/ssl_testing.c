@@ -11,7 +11,16 @@
 //                              TLS 1.3 tickets passed over)
 //   tcp_nodelay(sock)       -> whether TCP_NODELAY is set on a unix-port
 //                              socket (Linux; its socket module cannot say)
+//   send_handshake(s, msg)   sends msg (a whole handshake message, header
+//                              included) on SSLSocket s in a record of its
+//                              own, sealed under s's current keys: the
+//                              malformed messages a hostile peer sends
+//   last_alert(s)           -> the description of the alert s last read,
+//                              or None: which alert a peer sent us
 #include <string.h>
+
+// Mbed TLS's record layer, for send_handshake (its own header, not public).
+#include "../library/ssl_misc.h"
 
 #include "py/runtime.h"
 #include "py/stream.h"
@@ -187,6 +196,44 @@ static mp_obj_t testing_tcp_nodelay(mp_obj_t sock) {
 static MP_DEFINE_CONST_FUN_OBJ_1(testing_tcp_nodelay_obj, testing_tcp_nodelay);
 #endif
 
+// ---- Records a hostile peer sends ------------------------------------------
+
+static mbedtls_ssl_context *testing_ssl_of(mp_obj_t sock) {
+    if (!mp_obj_is_type(sock, &mpssl_socket_type)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("expected an SSLSocket"));
+    }
+    return &((mp_obj_ssl_socket_t *)MP_OBJ_TO_PTR(sock))->ssl;
+}
+
+static mp_obj_t testing_send_handshake(mp_obj_t sock, mp_obj_t msg_in) {
+    mbedtls_ssl_context *ssl = testing_ssl_of(sock);
+    mp_buffer_info_t msg;
+    mp_get_buffer_raise(msg_in, &msg, MP_BUFFER_READ);
+    // Small messages only: out_msg always has room for them, whatever the
+    // output buffer's negotiated size.
+    if (ssl->out_msg == NULL || ssl->out_left != 0 || msg.len > 512) {
+        mp_raise_ValueError(MP_ERROR_TEXT("no room for the message"));
+    }
+    ssl->out_msgtype = MBEDTLS_SSL_MSG_HANDSHAKE;
+    memcpy(ssl->out_msg, msg.buf, msg.len);
+    ssl->out_msglen = msg.len;
+    int ret = mbedtls_ssl_write_record(ssl, 1); // 1: flush now
+    if (ret != 0) {
+        mp_raise_OSError(ret);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(testing_send_handshake_obj, testing_send_handshake);
+
+static mp_obj_t testing_last_alert(mp_obj_t sock) {
+    mbedtls_ssl_context *ssl = testing_ssl_of(sock);
+    if (ssl->in_msg == NULL || ssl->in_msgtype != MBEDTLS_SSL_MSG_ALERT || ssl->in_msglen < 2) {
+        return mp_const_none;
+    }
+    return MP_OBJ_NEW_SMALL_INT(ssl->in_msg[1]);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(testing_last_alert_obj, testing_last_alert);
+
 static const mp_rom_map_elem_t mp_module_mpssl_testing_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpssl_testing) },
     { MP_ROM_QSTR(MP_QSTR_pipe), MP_ROM_PTR(&testing_pipe_obj) },
@@ -197,6 +244,8 @@ static const mp_rom_map_elem_t mp_module_mpssl_testing_globals_table[] = {
     #if defined(__linux__)
     { MP_ROM_QSTR(MP_QSTR_tcp_nodelay), MP_ROM_PTR(&testing_tcp_nodelay_obj) },
     #endif
+    { MP_ROM_QSTR(MP_QSTR_send_handshake), MP_ROM_PTR(&testing_send_handshake_obj) },
+    { MP_ROM_QSTR(MP_QSTR_last_alert), MP_ROM_PTR(&testing_last_alert_obj) },
 };
 static MP_DEFINE_CONST_DICT(mp_module_mpssl_testing_globals, mp_module_mpssl_testing_globals_table);
 
