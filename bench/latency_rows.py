@@ -4,11 +4,13 @@
 #
 #   write_sweep    writes of 1 B to 64 KiB, each echoed back before the next, TLS 1.2 and 1.3
 #   first_reply    time from a finished handshake to the first byte of the server's answer,
-#                  TLS 1.3 with and without session tickets, openssl s_server and our server
+#                  TLS 1.3 with and without session tickets, openssl s_server, gnutls-serv and
+#                  our server
 #   small_writes   a GET in eleven write()s as micropython-lib's requests sends it, then the reply
 #
 # run.py calls metrics(run) with itself, for record(), Server, run_client and the rest.
 import os
+import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKER = os.path.join(HERE, "latency_worker.py")
@@ -62,12 +64,30 @@ def bench_write_sweep(run, cfg):
                    values, NA, SWEEP_NOTE if size == SWEEP_SIZES[0] else None)
 
 
+def gnutls_server(run, tickets):
+    # gnutls-serv --echo, TLS 1.3: the server of issue 16's 45 ms first reply (it sends its
+    # tickets and then the answer). A Debian package, installed when missing.
+    subprocess.run([os.path.join(os.path.dirname(HERE), "tools", "ensure-packages.sh"), "gnutls-bin"], check=True)
+
+    class GnutlsServer(run.OpenSSLServer):
+        def __init__(self):
+            self.port = run.free_port()
+            self.start(["gnutls-serv", "--echo", "-q", "-a", "--port", str(self.port),
+                        "--x509certfile", os.path.join(run.CERTS, "server_ec.crt.pem"),
+                        "--x509keyfile", os.path.join(run.CERTS, "server_ec.key.pem"),
+                        "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.3"] + ([] if tickets else ["--noticket"]))
+
+    return GnutlsServer()
+
+
 def bench_first_reply(run, cfg):
     print("first reply after the handshake (TLS 1.3: ms from the first write to the answer's first byte)")
     n = 10 if cfg["runs"] < 5 else 30
     peers = [
         ("openssl s_server, 2 tickets", lambda: run.OpenSSLServer("server_ec", True, ["-tls1_3"])),
         ("openssl s_server, no tickets", lambda: run.OpenSSLServer("server_ec", True, ["-tls1_3", "-num_tickets", "0"])),
+        ("gnutls-serv --echo, tickets", lambda: gnutls_server(run, True)),
+        ("gnutls-serv --echo --noticket", lambda: gnutls_server(run, False)),
         ("our server (tickets)", lambda: run.Server(run.OURS, "reply-server", {"cert": "server_ec"}, worker=WORKER)),
     ]
     latency_rows(run, cfg, "first_reply", peers, "first-reply-client", n, FIRST_NOTE)

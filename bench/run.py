@@ -113,6 +113,10 @@ class OpenSSLServer:
             "openssl", "s_server", "-quiet", "-accept", str(self.port),
             "-cert", os.path.join(CERTS, cert + ".crt.pem"), "-key", os.path.join(CERTS, cert + ".key.pem"),
         ] + (["-rev"] if reverse else []) + list(extra)
+        self.start(args)
+
+    def start(self, args):
+        # Also for other servers' command lines (latency_rows.py: gnutls-serv).
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -121,7 +125,7 @@ class OpenSSLServer:
                 return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("openssl s_server did not start")
+        raise RuntimeError("%s did not start" % " ".join(args[:2]))
 
     def stop(self):
         self.proc.kill()
