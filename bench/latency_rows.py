@@ -21,6 +21,9 @@ SWEEP_SIZES = (1, 100, 1000, 4096, 8192, 16384, 65536)
 SWEEP_NOTE = ("each write echoed back whole by a CPython server before the next; 1 MiB each way, or"
               " as many writes as fit the run's cap and time budget (then scaled to a MiB: a 1-byte"
               " write's row is round trips); our client as it comes (max_fragment_length 4096)")
+MFL_NONE = "max_fragment_length None"
+SWEEP_MFL_NOTE = ("our client asking for no max_fragment_length, as CPython's asks for none: 16 KiB records;"
+                  " CPython's column the same runs as the row above")
 FIRST_NOTE = ("connect and handshake, then a line written and the first byte of the answer awaited;"
               " medians over every connection of every run")
 SMALL_NOTE = ("connect and handshake, then a GET in eleven write()s (method, path, version line, each"
@@ -45,23 +48,32 @@ def measure(run, impl, role, port, opts, version):
 def bench_write_sweep(run, cfg):
     print("write-size sweep (each write echoed back before the next: ms per MiB each way)")
     quick = cfg["runs"] < 5
-    opts = {"sizes": ",".join(str(s) for s in SWEEP_SIZES), "cap": 100 if quick else 1000,
-            "budget": 1 if quick else 3}
+    limits = {"cap": 100 if quick else 1000, "budget": 1 if quick else 3}
+    # (column, implementation, worker options, write sizes): our client as it comes, and for
+    # writes larger than its 4 KiB records asking for no max_fragment_length (16 KiB records).
+    clients = [("ours", "ours", {}, SWEEP_SIZES), ("cpython", "cpython", {}, SWEEP_SIZES),
+               (MFL_NONE, "ours", {"mfl": "none"}, [s for s in SWEEP_SIZES if s > 4096])]
     server = run.Server(run.CPYTHON, "echo-server", {"cert": "server_ec"}, worker=WORKER)
     samples = {}
     try:
         for _ in range(cfg["runs"]):
             for version in ("1.2", "1.3"):
-                for impl in IMPLS:
+                for column, impl, extra, sizes in clients:
+                    opts = dict(limits, sizes=",".join(str(s) for s in sizes), **extra)
                     r = measure(run, impl, "sweep-client", server.port, opts, version)
                     for size, m in r["sizes"].items():
                         ms = m["seconds"] * 1000 * (1 << 20) / m["bytes"]
-                        samples.setdefault((version, int(size)), {}).setdefault(impl, []).append(ms)
+                        samples.setdefault((version, int(size)), {}).setdefault(column, []).append(ms)
     finally:
         server.stop()
     for (version, size), values in sorted(samples.items()):
-        run.record("write_sweep", "TLS %s, %d-byte writes echoed" % (version, size), "ms per MiB", "lower",
-                   values, NA, SWEEP_NOTE if size == SWEEP_SIZES[0] else None)
+        case = "TLS %s, %d-byte writes echoed" % (version, size)
+        run.record("write_sweep", case, "ms per MiB", "lower", {"ours": values["ours"], "cpython": values["cpython"]},
+                   NA, SWEEP_NOTE if size == SWEEP_SIZES[0] else None)
+        if MFL_NONE in values:
+            run.record("write_sweep", case + ", ours with " + MFL_NONE, "ms per MiB", "lower",
+                       {"ours": values[MFL_NONE], "cpython": values["cpython"]}, NA,
+                       SWEEP_MFL_NOTE if size == SWEEP_SIZES[-1] else None)
 
 
 def gnutls_server(run, tickets):
