@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+import latency_rows
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 WORKER = os.path.join(ROOT, "bench", "tls_worker.py")
@@ -87,9 +89,9 @@ def worker_env(impl, opts):
 
 class Server:
     # A worker server process, started and waited for until it is listening.
-    def __init__(self, interp, role, opts, env=None, wrapper=()):
+    def __init__(self, interp, role, opts, env=None, wrapper=(), worker=WORKER):
         self.port = free_port()
-        args = list(wrapper) + [interp, WORKER, role, str(self.port), "certs=" + CERTS] + opts_args(opts)
+        args = list(wrapper) + [interp, worker, role, str(self.port), "certs=" + CERTS] + opts_args(opts)
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         line = self.proc.stdout.readline()
         if line.strip() != "ready":
@@ -105,12 +107,16 @@ class Server:
 class OpenSSLServer:
     # openssl s_server, the peer that is neither of our binaries; with
     # reverse, it answers each line reversed.
-    def __init__(self, cert, reverse=False):
+    def __init__(self, cert, reverse=False, extra=()):
         self.port = free_port()
         args = [
             "openssl", "s_server", "-quiet", "-accept", str(self.port),
             "-cert", os.path.join(CERTS, cert + ".crt.pem"), "-key", os.path.join(CERTS, cert + ".key.pem"),
-        ] + (["-rev"] if reverse else [])
+        ] + (["-rev"] if reverse else []) + list(extra)
+        self.start(args)
+
+    def start(self, args):
+        # Also for other servers' command lines (latency_rows.py: gnutls-serv).
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -119,15 +125,15 @@ class OpenSSLServer:
                 return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("openssl s_server did not start")
+        raise RuntimeError("%s did not start" % " ".join(args[:2]))
 
     def stop(self):
         self.proc.kill()
         self.proc.wait()
 
 
-def run_client(interp, role, port, opts, env=None, timeout=300):
-    args = [interp, WORKER, role, str(port), "certs=" + CERTS] + opts_args(opts)
+def run_client(interp, role, port, opts, env=None, timeout=300, worker=WORKER):
+    args = [interp, worker, role, str(port), "certs=" + CERTS] + opts_args(opts)
     p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
     lines = p.stdout.strip().splitlines()
     if p.returncode != 0 or not lines:
@@ -700,6 +706,7 @@ def main():
     metrics = {"handshakes": bench_handshakes, "bulk": bench_bulk, "memory": bench_memory,
                "dtls": bench_dtls, "size": bench_size, "sessions": bench_sessions,
                "truststore": bench_truststore}
+    metrics.update(latency_rows.metrics(sys.modules[__name__]))  # write_sweep,first_reply,small_writes
     only = [m for m in args.only.split(",") if m] or list(metrics)
     t0 = time.time()
     import ssl
