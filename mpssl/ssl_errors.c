@@ -330,9 +330,5 @@ NORETURN void mpssl_raise_socket_error(mp_obj_ssl_socket_t *self) {
         mpssl_raise_ssl_error_msg(MBEDTLS_ERR_SSL_CONN_EOF,
             "connection closed by peer during handshake, before its ClientHello: if this end should be the client, use a PROTOCOL_TLS_CLIENT context");
     }
-    if (self->error == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && mbedtls_ssl_is_handshake_over(&self->ssl)) {
-        mpssl_raise_ssl_error_msg(MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE,
-            "peer sent a fatal alert after the handshake (it rejected a message of ours): connect again");
-    }
     mpssl_raise(self->error, self->verify_flags);
 }
