@@ -609,8 +609,10 @@ static mp_uint_t ssl_socket_poll_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t
     return (ready | sock_ready) & (flags | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP | MP_STREAM_POLL_NVAL);
 }
 
+#if defined(MP_STREAM_GET_POLL_WAKE)
 // What select.poll sleeps on once ssl_socket_poll_op() said "not ready"
-// (MP_STREAM_GET_POLL_WAKE, patches/micropython/0003): the wrapped socket's
+// (MP_STREAM_GET_POLL_WAKE, patches/micropython/0003; a MicroPython without
+// it asks the poll every millisecond instead): the wrapped socket's
 // descriptor, in the direction our next read or write waits for. Only
 // records arriving there, or room to send, change the answer; buffered
 // records were counted by the poll itself. None for DTLS, whose
@@ -626,6 +628,7 @@ static mp_uint_t ssl_socket_poll_wake(mp_obj_ssl_socket_t *self, struct mp_strea
     wake->events = ssl_socket_sock_events(self, wake->events);
     return 0;
 }
+#endif
 
 static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
@@ -637,8 +640,10 @@ static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t
             ssl_socket_call_t call = { NULL, arg, errcode };
             return ssl_socket_run(self, ssl_socket_poll_op, &call);
         }
+        #if defined(MP_STREAM_GET_POLL_WAKE)
         case MP_STREAM_GET_POLL_WAKE:
             return ssl_socket_poll_wake(self, (struct mp_stream_poll_wake_t *)arg, errcode);
+        #endif
         default:
             // Not MP_STREAM_GET_FILENO in particular: select must ask us,
             // not the raw descriptor, or buffered records would be missed.
