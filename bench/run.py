@@ -337,6 +337,34 @@ def bench_bulk(cfg):
                dict(baselines, ours=values["ours, max_fragment_length 4096"]), na_row, BULK_MFL_NOTE)
 
 
+# asyncio bulk (issue 16): 1 MiB requested over one established connection and read through each
+# implementation's asyncio with reader.read(N), from one CPython server (bench/tls_worker.py
+# aio-server) for every client; P-256, TLS 1.3, each client's defaults (ours asks for
+# max_fragment_length 4096: 4 KiB records).
+AIO_READS = (1024, 4096, 16384)
+AIO_NOTE = ("time from the request to the last byte, the connection already open; one CPython server"
+            " for both; ours with its default max_fragment_length 4096 (4 KiB records)")
+
+
+def bench_asyncio(cfg):
+    print("asyncio bulk (MB/s, 1 MiB requested and read with reader.read(N), CPython server)")
+    na = {impl: "n/a: not measured" for impl in ("upstream", "upstream+NODELAY")}
+    impls = ("ours", "cpython")
+    samples = {size: {impl: [] for impl in impls} for size in AIO_READS}
+    server = Server(CPYTHON, "aio-server", {"cert": "server_ec"})
+    try:
+        for _ in range(cfg["runs"]):
+            for size in AIO_READS:
+                for impl in impls:
+                    interp, extra = IMPLS[impl]
+                    r = run_client(interp, "aio-client", server.port, dict(extra, bytes=1 << 20, read=size, reps=5))
+                    samples[size][impl] += [r["bytes"] / t / 1e6 for t in r["seconds"]]
+    finally:
+        server.stop()
+    for size in AIO_READS:
+        record("asyncio_bulk", "1 MiB, read(%d)" % size, "MB/s", "higher", samples[size], na, AIO_NOTE)
+
+
 def reference_ciphers():
     p = subprocess.run([REFERENCE, "-c", "import tls; print(','.join(tls.SSLContext(tls.PROTOCOL_TLS_CLIENT).get_ciphers()))"],
                        capture_output=True, text=True, check=True)
@@ -692,11 +720,11 @@ plot %s, 1 notitle lt -1
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="CI mode: small counts, under two minutes, no assertions")
-    ap.add_argument("--only", default="", help="comma-separated: handshakes,bulk,memory,dtls,size,sessions,truststore")
+    ap.add_argument("--only", default="", help="comma-separated: handshakes,bulk,memory,dtls,size,sessions,truststore,asyncio")
     ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"))
     args = ap.parse_args()
-    # The sessions rows run ours alone.
-    for path in (OURS,) if args.only == "sessions" else (OURS, REFERENCE, OURS_LIBC):
+    # The sessions rows run ours alone, the asyncio rows ours and CPython.
+    for path in (OURS,) if args.only in ("sessions", "asyncio") else (OURS, REFERENCE, OURS_LIBC):
         if not os.path.exists(path):
             sys.exit("bench: %s missing: run make bench (it builds every binary)" % path)
     if args.quick:
@@ -705,7 +733,7 @@ def main():
         cfg = dict(runs=5, hs_n=100, hs_slow=20, bulk_bytes=64 << 20, mem_runs=3, dtls_n=30)
     metrics = {"handshakes": bench_handshakes, "bulk": bench_bulk, "memory": bench_memory,
                "dtls": bench_dtls, "size": bench_size, "sessions": bench_sessions,
-               "truststore": bench_truststore}
+               "truststore": bench_truststore, "asyncio": bench_asyncio}
     metrics.update(latency_rows.metrics(sys.modules[__name__]))  # write_sweep,first_reply,small_writes
     only = [m for m in args.only.split(",") if m] or list(metrics)
     t0 = time.time()

@@ -467,6 +467,69 @@ def dtls_client():
     out(json.dumps({"seconds": times}))
 
 
+# ---- asyncio bulk: a request for N bytes, read through asyncio ------------
+# The server (any implementation, blocking) answers each line "N" with N bytes
+# on one connection; the client, under its asyncio, asks once for 1 byte (the
+# handshake and any TLS 1.3 tickets), then times `reps` transfers of `bytes`,
+# each read with reader.read(`read`) until all arrived.
+
+
+def aio_server():
+    ctx = server_ctx(T.PROTOCOL_TLS_SERVER)
+    ls = listen()
+    block = bytes(range(256)) * (CHUNK // 256)
+    while True:
+        s, _ = ls.accept()
+        ss = ctx.wrap_socket(s, server_side=True)
+        f = ss if MICROPYTHON else ss.makefile("rb")
+        try:
+            while True:
+                line = f.readline()
+                if not line:
+                    break
+                left = int(line)
+                while left > 0:
+                    write(ss, block[: min(CHUNK, left)])
+                    left -= CHUNK
+            if not MICROPYTHON:
+                ss.unwrap()  # CPython's asyncio client waits for our close_notify
+        except OSError:
+            pass
+        ss.close()
+
+
+def aio_client():
+    import asyncio
+
+    ctx = client_ctx(T.PROTOCOL_TLS_CLIENT)
+    total = int(OPT["bytes"])
+    size = int(OPT["read"])
+
+    async def fetch(reader, writer, n):
+        writer.write(b"%d\n" % n)
+        await writer.drain()
+        got = 0
+        while got < n:
+            data = await reader.read(size)
+            if not data:
+                raise OSError("connection closed after %d of %d bytes" % (got, n))
+            got += len(data)
+
+    async def main():
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT, ssl=ctx, server_hostname="localhost")
+        await fetch(reader, writer, 1)
+        times = []
+        for _ in range(int(OPT.get("reps", "5"))):
+            t0 = now()
+            await fetch(reader, writer, total)
+            times.append(elapsed_s(t0))
+        writer.close()
+        await writer.wait_closed()
+        return times
+
+    out(json.dumps({"bytes": total, "seconds": asyncio.run(main())}))
+
+
 ROLES = {
     "hs-server": hs_server,
     "hs-client": hs_client,
@@ -477,6 +540,8 @@ ROLES = {
     "mem-client": mem_client,
     "dtls-server": dtls_server,
     "dtls-client": dtls_client,
+    "aio-server": aio_server,
+    "aio-client": aio_client,
 }
 if __name__ == "__main__":  # latency_worker.py imports the shims above
     ROLES[ROLE]()

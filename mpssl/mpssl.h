@@ -210,6 +210,7 @@ static inline bool mpssl_handshake_over(const mbedtls_ssl_context *ssl) {
 
 // ssl_io.c: the glue between Mbed TLS and the wrapped MicroPython stream.
 void mpssl_io_attach(mp_obj_ssl_socket_t *self);
+int mpssl_io_fd(mp_obj_ssl_socket_t *self);
 int mpssl_io_flush(mp_obj_ssl_socket_t *self);
 bool mpssl_io_flight_pending(mp_obj_ssl_socket_t *self);
 void mpssl_io_release(mp_obj_ssl_socket_t *self);

@@ -317,10 +317,10 @@ static bool ssl_io_dtls_stray_first_datagram(mp_obj_ssl_socket_t *self) {
 // port's own sockets: a stream written in Python, and every other port,
 // keeps its options.
 
-#if defined(__linux__)
-// The descriptor of the wrapped stream when it is a native stream with one
-// (the unix port's socket), else -1.
-static int ssl_io_fd(mp_obj_ssl_socket_t *self) {
+// The descriptor of the wrapped TLS stream when it is a native stream with
+// one (the unix port's socket), else -1: what TCP options are set on and
+// what select.poll sleeps on (ssl_socket.c).
+int mpssl_io_fd(mp_obj_ssl_socket_t *self) {
     if (ssl_io_is_dtls(self) || mp_obj_is_instance_type(mp_obj_get_type(self->sock))) {
         return -1;
     }
@@ -329,10 +329,11 @@ static int ssl_io_fd(mp_obj_ssl_socket_t *self) {
     return fd == MP_STREAM_ERROR ? -1 : (int)fd;
 }
 
+#if defined(__linux__)
 // Sets a TCP option, best effort: a descriptor that is no TCP socket
 // refuses it, and nothing depends on it but latency.
 static void ssl_io_tcp_option(mp_obj_ssl_socket_t *self, int option) {
-    int fd = ssl_io_fd(self);
+    int fd = mpssl_io_fd(self);
     int one = 1;
     if (fd >= 0) {
         setsockopt(fd, IPPROTO_TCP, option, &one, sizeof(one));

@@ -566,6 +566,16 @@ static void ssl_socket_close(mp_obj_ssl_socket_t *self) {
     }
 }
 
+// The events of the wrapped socket that can make the caller's events ready:
+// the direction the handshake waits for, if it waits for the other one.
+static uintptr_t ssl_socket_sock_events(mp_obj_ssl_socket_t *self, uintptr_t flags) {
+    const uintptr_t rdwr = MP_STREAM_POLL_RD | MP_STREAM_POLL_WR;
+    if (self->poll_mask != 0 && (flags & rdwr)) {
+        return (flags & ~rdwr) | self->poll_mask;
+    }
+    return flags;
+}
+
 // Readiness as the TLS layer sees it: decrypted or buffered records count
 // as readable, and while the handshake waits for the other direction the
 // caller is woken when that direction is ready, so that its next read or
@@ -596,11 +606,7 @@ static mp_uint_t ssl_socket_poll_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t
             return ready;
         }
     }
-    uintptr_t wanted = flags;
-    if (self->poll_mask != 0 && (flags & rdwr)) {
-        wanted = (flags & ~rdwr) | self->poll_mask;
-    }
-    mp_uint_t sock_ready = mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_POLL, wanted, errcode);
+    mp_uint_t sock_ready = mp_get_stream(self->sock)->ioctl(self->sock, MP_STREAM_POLL, ssl_socket_sock_events(self, flags), errcode);
     if (sock_ready == MP_STREAM_ERROR) {
         return MP_STREAM_ERROR;
     }
@@ -617,6 +623,27 @@ static mp_uint_t ssl_socket_poll_op(mp_obj_ssl_socket_t *self, ssl_socket_call_t
     return (ready | sock_ready) & (flags | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP | MP_STREAM_POLL_NVAL);
 }
 
+#if defined(MP_STREAM_GET_POLL_WAKE)
+// What select.poll sleeps on once ssl_socket_poll_op() said "not ready"
+// (MP_STREAM_GET_POLL_WAKE, patches/micropython/0003; a MicroPython without
+// it asks the poll every millisecond instead): the wrapped socket's
+// descriptor, in the direction our next read or write waits for. Only
+// records arriving there, or room to send, change the answer; buffered
+// records were counted by the poll itself. None for DTLS, whose
+// retransmission timers no descriptor wakes for, nor for a stream without a
+// descriptor: select then asks the poll again every millisecond.
+static mp_uint_t ssl_socket_poll_wake(mp_obj_ssl_socket_t *self, struct mp_stream_poll_wake_t *wake, int *errcode) {
+    int fd = self->state == SSL_SOCKET_CLOSED ? -1 : mpssl_io_fd(self);
+    if (fd < 0) {
+        *errcode = MP_EINVAL;
+        return MP_STREAM_ERROR;
+    }
+    wake->fd = fd;
+    wake->events = ssl_socket_sock_events(self, wake->events);
+    return 0;
+}
+#endif
+
 static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
     mp_obj_ssl_socket_t *self = MP_OBJ_TO_PTR(self_in);
     switch (request) {
@@ -627,6 +654,10 @@ static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t
             ssl_socket_call_t call = { NULL, arg, errcode };
             return ssl_socket_run(self, ssl_socket_poll_op, &call);
         }
+        #if defined(MP_STREAM_GET_POLL_WAKE)
+        case MP_STREAM_GET_POLL_WAKE:
+            return ssl_socket_poll_wake(self, (struct mp_stream_poll_wake_t *)arg, errcode);
+        #endif
         default:
             // Not MP_STREAM_GET_FILENO in particular: select must ask us,
             // not the raw descriptor, or buffered records would be missed.

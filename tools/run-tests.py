@@ -146,6 +146,9 @@ SUITES = [
     # Our end against what devices meet, run by CPython: openssl's PSK modes, libcoap's CoAP
     # client and server, the mosquitto MQTT broker (Debian packages tests/devices installs).
     Suite("devices", "multi", "tests/devices", ("*.py",), (CPYTHON_MP,)),
+    # select.poll and asyncio on our SSLSocket against CPython: readiness from the descriptor
+    # and from Mbed TLS's buffers (patches/micropython/0003, docs/latency.md).
+    Suite("asyncio", "multi", "tests/asyncio", ("*.py",), (MP_CPYTHON,)),
 ]
 
 
