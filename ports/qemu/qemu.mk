@@ -144,7 +144,8 @@ $(QEMU_BUILD_$(1))/%/ca-bundle.files: qemu-force
 	@mkdir -p $$(@D)
 	@echo '$$(strip $$(QEMU_CA_BUNDLE_$$*))' | cmp -s - $$@ || echo '$$(strip $$(QEMU_CA_BUNDLE_$$*))' > $$@
 $(QEMU_BUILD_$(1))/%/firmware.elf: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(QEMU_MPY_CROSS) $(QEMU_TESTCERTS) $(QEMU_LDSCRIPT_$(1)) $(QEMU_SOURCES) \
-		$(ROOT)/tools/mpssl_truststore.py $(wildcard $(QEMU_SYSTEM_CAS)) $(QEMU_BUILD_$(1))/%/ca-bundle.files | qemu-tools
+		$(ROOT)/tools/mpssl_truststore.py $(wildcard $(QEMU_SYSTEM_CAS) $(MPSSL_CA_BUNDLE_EXTRA)) \
+		$(QEMU_BUILD_$(1))/%/ca-bundle.files | qemu-tools
 	$(QEMU_PYTHON) $(QEMU_DIR)/make_ca_bundle.py $(QEMU_BUILD_$(1))/$$*/ca-bundle $$(QEMU_CA_BUNDLE_$$*)
 	@rm -rf $(QEMU_BUILD_$(1))/$$*/modules && mkdir -p $(QEMU_BUILD_$(1))/$$*/modules
 	@for m in $$(QEMU_MODULES_$$*); do \
