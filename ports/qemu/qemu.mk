@@ -147,6 +147,10 @@ $(QEMU_BUILD_$(1))/%/firmware.elf: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(QEMU_
 		$(ROOT)/tools/mpssl_truststore.py $(wildcard $(QEMU_SYSTEM_CAS) $(MPSSL_CA_BUNDLE_EXTRA)) \
 		$(QEMU_BUILD_$(1))/%/ca-bundle.files | qemu-tools
 	$(QEMU_PYTHON) $(QEMU_DIR)/make_ca_bundle.py $(QEMU_BUILD_$(1))/$$*/ca-bundle $$(QEMU_CA_BUNDLE_$$*)
+	@# The port regenerates its frozen modules only for a newer input, not for one gone (the
+	@# bundle after MPSSL_CA_BUNDLE=0): a new list of bundles starts them afresh.
+	@if [ $(QEMU_BUILD_$(1))/$$*/ca-bundle.files -nt $(QEMU_BUILD_$(1))/$$*/frozen_content.c ]; then \
+		rm -f $(QEMU_BUILD_$(1))/$$*/frozen_content.c; fi
 	@rm -rf $(QEMU_BUILD_$(1))/$$*/modules && mkdir -p $(QEMU_BUILD_$(1))/$$*/modules
 	@for m in $$(QEMU_MODULES_$$*); do \
 		case $$$$m in mpssl) src=$(ROOT)/mpssl ;; *) src=$(QEMU_DIR)/$$$$m ;; esac; \
