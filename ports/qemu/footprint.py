@@ -70,10 +70,7 @@ try:
     server_ctx.load_cert_chain(C.SERVER_EC_CERT, C.SERVER_EC_KEY)
     client_ctx = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
     client_ctx.verify_mode = tls.CERT_REQUIRED
-    try:
-        client_ctx.load_verify_locations(cadata=C.CA)
-    except TypeError:  # upstream's takes cadata as its one positional argument
-        client_ctx.load_verify_locations(C.CA)
+    {cas}
     if {suite!r}:
         client_ctx.set_ciphers([{suite!r}])
     {before}
@@ -85,14 +82,38 @@ try:
 except Exception as e:
     print("RESULT FAIL", {result}, repr(e))
 """
-# TRIAL's two ways: the free heap at the start, or the instructions the
+# The client's CAs: the test CA alone, or the default CAs (the CA bundle
+# frozen into the full profile; its test firmware's has the test CA too).
+SINGLE_CA = """try:
+        client_ctx.load_verify_locations(cadata=C.CA)
+    except TypeError:  # upstream's takes cadata as its one positional argument
+        client_ctx.load_verify_locations(C.CA)"""
+DEFAULT_CAS = "client_ctx.load_default_certs()"
+# TRIAL's ways: the free heap at the start, or the instructions the
 # handshake and its first message took (icount.c; None without it).
-HEAP_TRIAL = {"before": "pass", "after": "pass", "result": "free"}
+HEAP_TRIAL = {"before": "pass", "after": "pass", "result": "free", "cas": SINGLE_CA}
+BUNDLE_HEAP_TRIAL = dict(HEAP_TRIAL, cas=DEFAULT_CAS)
 INSTRUCTIONS_TRIAL = {
     "before": "gc.collect(); counts.append(icount.instructions())",
     "after": "counts.append(icount.instructions())",
     "result": "counts[-1] - counts[0] if len(counts) == 2 else None",
+    "cas": SINGLE_CA,
 }
+
+# The heap load_default_certs() keeps with the frozen bundle (the module's
+# import included, the context apart), and how many CAs and store bytes it holds.
+BUNDLE_LOAD = """
+import gc
+import tls
+ctx = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+gc.collect()
+before = gc.mem_alloc()
+ctx.load_default_certs()
+gc.collect()
+kept = gc.mem_alloc() - before
+import _mpssl_ca_bundle
+print("RESULT OK", kept, ctx.cert_store_stats()["x509_ca"], len(_mpssl_ca_bundle.STORE))
+"""
 
 TLS12_SUITE = "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"
 
@@ -114,6 +135,8 @@ def classify(path):
         return "module"
     if path.startswith(("board/", "upstream/")) or "shared/timeutils/" in path:
         return "port_glue"
+    if path == "frozen_content.o":
+        return "frozen"
     return None
 
 
@@ -121,7 +144,7 @@ def map_breakdown(map_path, build_dir):
     # Sums the input sections the linker kept in flash (.text*, .rodata*,
     # .data*: initialised data is stored in flash too; RISC-V's small-data
     # .srodata* and .sdata* likewise), by owner.
-    sums = {"module": 0, "mbedtls": 0, "port_glue": 0}
+    sums = {"module": 0, "mbedtls": 0, "port_glue": 0, "frozen": 0}
     per_file = {}
     with open(map_path) as f:
         lines = f.read().split("\n")
@@ -160,7 +183,10 @@ def trial(board, variant, target, suite, kind=HEAP_TRIAL, qemu_extra=""):
 
 
 def boot(board, variant, target, suite, kind, qemu_extra):
-    script = TRIAL.format(target=target, suite=suite, **kind)
+    return run_script(board, variant, TRIAL.format(target=target, suite=suite, **kind), qemu_extra)
+
+
+def run_script(board, variant, script, qemu_extra=""):
     # Named by process: make footprint and make qemu-options may run at once.
     path = os.path.join(board["build"], "footprint-trial-{}.py".format(os.getpid()))
     with open(path, "w") as f:
@@ -182,16 +208,16 @@ def boot(board, variant, target, suite, kind, qemu_extra):
     return m.group(1) == "OK", number, m.group(3)
 
 
-def min_heap(board, variant, suite):
+def min_heap(board, variant, suite, kind=HEAP_TRIAL):
     # Binary search on the free heap left before the connection starts.
     lo, hi = 4096, 135000
-    ok, free, info = trial(board, variant, hi, suite)
+    ok, free, info = trial(board, variant, hi, suite, kind)
     if not ok:
         raise SystemExit("footprint: {} does not connect even with a full heap: {}".format(variant, info))
     best = (free, info)
     while hi - lo > STEP:
         mid = (lo + hi) // 2
-        ok, free, info = trial(board, variant, mid, suite)
+        ok, free, info = trial(board, variant, mid, suite, kind)
         print("  {:9} {:>6} free -> {}".format(variant, free or mid, "ok" if ok else "fails: " + info), flush=True)
         if ok:
             hi = mid
@@ -222,22 +248,33 @@ def flash_report(board):
     sizes = {v: size(board["size"], firmware(build, v)) for v in VARIANTS}
     flash = {}
     files = {}
-    for v in ("upstream", "small", "full"):
+    breakdowns = {}
+    for v in VARIANTS:
         build_dir = os.path.join(build, v)
-        breakdown, per_file = map_breakdown(os.path.join(build_dir, "firmware.map"), build_dir)
+        breakdowns[v], files[v] = map_breakdown(os.path.join(build_dir, "firmware.map"), build_dir)
+    for v in ("upstream", "small", "full"):
+        breakdown = breakdowns[v]
         added = sizes[v]["text"] + sizes[v]["data"] - sizes["base"]["text"] - sizes["base"]["data"]
+        # Every firmware freezes the same modules but the CA bundle: what
+        # the full profile's frozen modules add over the small's (which has no
+        # bundle by default, and the same qstrs: base's frozen modules also
+        # carry the qstrs mpssl would define) is the bundle.
+        bundle = breakdown["frozen"] - breakdowns["small"]["frozen"] if v == "full" else 0
         flash[v] = {
             "total": added,
             "module": breakdown["module"],
             "mbedtls": breakdown["mbedtls"],
-            "other": added - breakdown["module"] - breakdown["mbedtls"],
+            "ca_bundle": bundle,
+            "other": added - breakdown["module"] - breakdown["mbedtls"] - bundle,
         }
-        files[v] = dict(sorted(per_file.items(), key=lambda kv: -kv[1]))
+    files = {v: dict(sorted(files[v].items(), key=lambda kv: -kv[1])) for v in ("upstream", "small", "full")}
     return sizes, flash, files
 
 
 def board_report(arch):
     board = BOARDS[arch]
+    if os.path.exists(os.path.join(board["build"], "small", "ca-bundle", "_mpssl_ca_bundle.py")):
+        raise SystemExit("footprint: the small profile has a CA bundle: measure with MPSSL_CA_BUNDLE unset")
     sizes, flash, files = flash_report(board)
     heap = {}
     heap_notes = {}
@@ -249,6 +286,7 @@ def board_report(arch):
     ):
         print("footprint ({}): searching the least heap for a handshake, {}".format(arch, key), flush=True)
         heap[key], heap_notes[key] = min_heap(board, v, suite)
+    ca_bundle = bundle_report(board, arch, flash["full"]["ca_bundle"], heap["full"])
 
     counts = {}
     for v in ("upstream", "small", "full"):
@@ -265,13 +303,35 @@ def board_report(arch):
         "flash_bytes": flash,
         "min_handshake_heap_bytes": heap,
         "handshake_protocol": heap_notes,
+        "ca_bundle": ca_bundle,
         "ratio_to_upstream": {
             v: {"flash": round(flash[v]["total"] / up_flash, 3),
+                "flash_without_ca_bundle": round((flash[v]["total"] - flash[v]["ca_bundle"]) / up_flash, 3),
                 "heap": round(heap[v] / up_heap, 3),
                 "instructions_tls12": round(counts[v]["tls12"] / up_insns, 3)} for v in ("small", "full")
         },
         "flash_by_object": files,
     }, counts
+
+
+def bundle_report(board, arch, flash_bytes, single_ca_heap):
+    # The full profile's frozen CA bundle: its flash, the heap
+    # load_default_certs() keeps (product firmware), and the least heap of a
+    # TLS 1.2 handshake verified with the default CAs (test firmware: the
+    # same bundle with the test CA appended) beside that with the test CA alone.
+    print("footprint ({}): the frozen CA bundle".format(arch), flush=True)
+    ok, kept, info = run_script(board, "full", BUNDLE_LOAD)
+    if not ok:
+        raise SystemExit("footprint: load_default_certs() fails in the full firmware: " + info)
+    cas, store_bytes = (int(n) for n in info.split())
+    heap, _ = min_heap(board, "full-testca", TLS12_SUITE, BUNDLE_HEAP_TRIAL)
+    return {
+        "cas": cas,
+        "store_bytes": store_bytes,
+        "flash_bytes": flash_bytes,
+        "load_default_certs_heap_bytes": kept,
+        "min_handshake_heap_bytes": {"default_cas": heap, "single_ca": single_ca_heap},
+    }
 
 
 def print_board(arch, report, counts):
@@ -287,6 +347,11 @@ def print_board(arch, report, counts):
             v, fl["total"], fl["module"], fl["mbedtls"], fl["other"], heap[v],
             counts[v]["tls12"], str(counts[v]["tls13"] or "-")))
     print("{:10} {:>12} {:>10} {:>10} {:>8} {:>16}".format("full 1.3", "", "", "", "", heap["full_tls13"]))
+    b = report["ca_bundle"]
+    print("full's CA bundle: {} CAs, {} bytes of flash (store {}), load_default_certs() keeps {} bytes of heap; "
+          "TLS 1.2 handshake heap with it {} (test CA alone {})".format(
+              b["cas"], b["flash_bytes"], b["store_bytes"], b["load_default_certs_heap_bytes"],
+              b["min_handshake_heap_bytes"]["default_cas"], b["min_handshake_heap_bytes"]["single_ca"]))
     for v in ("small", "full"):
         r = report["ratio_to_upstream"][v]
         print("{} / upstream: flash {:.2f}x, heap {:.2f}x, TLS 1.2 instructions {:.2f}x".format(
@@ -341,6 +406,7 @@ def main():
     report["notes"] = [
         "flash = text+data a firmware adds over base (MicroPython without TLS); module, mbedtls from the linker map",
         "upstream is built without MBEDTLS_ERROR_C: Debian's tree lacks lib/mbedtls_errors/mp_mbedtls_errors.c (about 4.7 KB in a real upstream build)",
+        "ca_bundle = the full profile's frozen default CAs (system bundle): flash = its frozen modules over the small profile's (no bundle); heap load_default_certs() keeps (gc.mem_alloc(); the module's import included, the context apart); least handshake heap with the default CAs on the full-testca firmware (the same bundle and the test CA)",
         "heap = least gc.mem_free() before creating both contexts at which a client+server in-memory handshake and one message each way succeed",
         "handshake_instructions = guest instructions (qemu -icount shift=0; Cortex-M3 to 40 instructions, RISC-V exact) from wrapping both sockets to the first message's arrival, contexts loaded before; median of %d boots; tls13 null where the build has no TLS 1.3" % RUNS,
     ]

@@ -15,6 +15,9 @@
 #
 #   MPSSL_PROFILE=small|full   (default small) see mpssl/mbedtls_profile_*.h
 #   MPSSL_QEMU_ARCH=arm|rv32   (default arm) the board
+#   MPSSL_CA_BUNDLE=1|0        the default CAs frozen in flash (default: 1 in
+#                              the full profile, 0 in the small)
+#   MPSSL_CA_BUNDLE_EXTRA=FILE.pem ...   your roots, frozen beside the system's
 #
 # The port itself is used as Debian ships it: everything it lacks comes in
 # through make variables and two user C modules of ours, the board glue
@@ -39,7 +42,7 @@ QEMU_BUILD_arm := $(QEMU_BUILD)
 QEMU_BUILD_rv32 := $(ROOT)/build/qemu-rv32
 QEMU_BOARD_arm := MPS2_AN385
 QEMU_BOARD_rv32 := VIRT_RV32
-QEMU_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-serial \
+QEMU_PACKAGES := ca-certificates gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-serial \
 	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 # Debian's Python, which has the python3-serial package (pyboard.py, which
 # run-tests.py uses to reach the board, needs it), whatever python3 is first
@@ -77,16 +80,38 @@ QEMU_CFLAGS_MPSSL = -I$(QEMU_DIR) \
 QEMU_CFLAGS_small := $(call QEMU_CFLAGS_MPSSL,small)
 QEMU_CFLAGS_full := $(call QEMU_CFLAGS_MPSSL,full)
 
-.PHONY: qemu test-qemu footprint qemu-options repl-qemu qemu-tools
+.PHONY: qemu test-qemu footprint qemu-options repl-qemu qemu-tools qemu-force
 
 qemu-tools:
 	@$(ROOT)/tools/ensure-packages.sh $(QEMU_PACKAGES)
 
 # Test certificates and keys, generated here and frozen as bytes.
-$(QEMU_TESTCERTS): $(ROOT)/tools/make-certs.sh $(QEMU_DIR)/make_testcerts.py $(ROOT)/tools/mpssl_truststore.py
+$(QEMU_TESTCERTS): $(ROOT)/tools/make-certs.sh $(QEMU_DIR)/make_testcerts.py $(QEMU_DIR)/make_ca_bundle.py \
+		$(ROOT)/tools/mpssl_truststore.py | qemu-tools
 	$(ROOT)/tools/make-certs.sh $(QEMU_BUILD)/certs
 	@mkdir -p $(dir $@)
 	python3 $(QEMU_DIR)/make_testcerts.py $(QEMU_BUILD)/certs $@
+
+# The default CAs (SSLContext.load_default_certs(), docs/trust-store.md), a
+# build option: Debian's system bundle (the ca-certificates package's Mozilla
+# roots) and MPSSL_CA_BUNDLE_EXTRA, converted by tools/mpssl_truststore.py
+# when the firmware is built and frozen as _mpssl_ca_bundle.STORE, which the
+# context reads in place from flash. On in the full profile, off in the small
+# (MPSSL_CA_BUNDLE=1|0 overrides both). QEMU_CA_BUNDLE_<variant> lists the
+# PEM files converted, none where the option is off; make_ca_bundle.py writes
+# the module into the firmware's ca-bundle directory, which the manifest
+# freezes whole. The test firmware of a profile with the bundle,
+# <profile>-testca, freezes the same bundle with the test CA appended: the
+# product's code path, given a root whose key the tests hold.
+QEMU_SYSTEM_CAS := /etc/ssl/certs/ca-certificates.crt
+MPSSL_CA_BUNDLE_EXTRA ?=
+QEMU_CA_BUNDLE_ON_small := $(or $(MPSSL_CA_BUNDLE),0)
+QEMU_CA_BUNDLE_ON_full := $(or $(MPSSL_CA_BUNDLE),1)
+qemu_ca_bundle = $(if $(filter 1,$(QEMU_CA_BUNDLE_ON_$(1))),$(QEMU_SYSTEM_CAS) $(MPSSL_CA_BUNDLE_EXTRA))
+QEMU_CA_BUNDLE_small := $(call qemu_ca_bundle,small)
+QEMU_CA_BUNDLE_full := $(call qemu_ca_bundle,full)
+QEMU_CA_BUNDLE_small-testca := $(QEMU_CA_BUNDLE_small) $(QEMU_BUILD)/certs/ca.crt.pem
+QEMU_CA_BUNDLE_full-testca := $(QEMU_CA_BUNDLE_full) $(QEMU_BUILD)/certs/ca.crt.pem
 
 QEMU_SOURCES := $(wildcard $(ROOT)/mpssl/*.c $(ROOT)/mpssl/*.h $(ROOT)/mpssl/*.mk \
 	$(QEMU_DIR)/*.h $(QEMU_DIR)/*.py $(QEMU_DIR)/board/* $(QEMU_DIR)/upstream/*)
@@ -115,7 +140,17 @@ QEMU_CFLAGS_ARCH_rv32 := -UMICROPY_HW_MCU_NAME -DMICROPY_HW_MCU_NAME=\"rv32imac\
 # USER_C_MODULES is a directory of links to the variant's modules; the
 # port's make does the rest.
 define qemu_firmware_rule
-$(QEMU_BUILD_$(1))/%/firmware.elf: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(QEMU_MPY_CROSS) $(QEMU_TESTCERTS) $(QEMU_LDSCRIPT_$(1)) $(QEMU_SOURCES) | qemu-tools
+$(QEMU_BUILD_$(1))/%/ca-bundle.files: qemu-force
+	@mkdir -p $$(@D)
+	@echo '$$(strip $$(QEMU_CA_BUNDLE_$$*))' | cmp -s - $$@ || echo '$$(strip $$(QEMU_CA_BUNDLE_$$*))' > $$@
+$(QEMU_BUILD_$(1))/%/firmware.elf: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(QEMU_MPY_CROSS) $(QEMU_TESTCERTS) $(QEMU_LDSCRIPT_$(1)) $(QEMU_SOURCES) \
+		$(ROOT)/tools/mpssl_truststore.py $(wildcard $(QEMU_SYSTEM_CAS) $(MPSSL_CA_BUNDLE_EXTRA)) \
+		$(QEMU_BUILD_$(1))/%/ca-bundle.files | qemu-tools
+	$(QEMU_PYTHON) $(QEMU_DIR)/make_ca_bundle.py $(QEMU_BUILD_$(1))/$$*/ca-bundle $$(QEMU_CA_BUNDLE_$$*)
+	@# The port regenerates its frozen modules only for a newer input, not for one gone (the
+	@# bundle after MPSSL_CA_BUNDLE=0): a new list of bundles starts them afresh.
+	@if [ $(QEMU_BUILD_$(1))/$$*/ca-bundle.files -nt $(QEMU_BUILD_$(1))/$$*/frozen_content.c ]; then \
+		rm -f $(QEMU_BUILD_$(1))/$$*/frozen_content.c; fi
 	@rm -rf $(QEMU_BUILD_$(1))/$$*/modules && mkdir -p $(QEMU_BUILD_$(1))/$$*/modules
 	@for m in $$(QEMU_MODULES_$$*); do \
 		case $$$$m in mpssl) src=$(ROOT)/mpssl ;; *) src=$(QEMU_DIR)/$$$$m ;; esac; \
@@ -125,18 +160,34 @@ $(QEMU_BUILD_$(1))/%/firmware.elf: $(MICROPY_PATCHED) $(MBEDTLS_PATCHED) $(QEMU_
 		BUILD=$(QEMU_BUILD_$(1))/$$* \
 		USER_C_MODULES=$(QEMU_BUILD_$(1))/$$*/modules \
 		MBEDTLS_SRC=$(abspath $(MBEDTLS_SRC)) \
-		FROZEN_MANIFEST=$(QEMU_DIR)/manifest.py $(if $(QEMU_LDSCRIPT_$(1)),LDSCRIPT=$(QEMU_LDSCRIPT_$(1))) \
+		FROZEN_MANIFEST=$(QEMU_DIR)/manifest.py MICROPY_MANIFEST_MPSSL_CA_BUNDLE=$(QEMU_BUILD_$(1))/$$*/ca-bundle $(if $(QEMU_LDSCRIPT_$(1)),LDSCRIPT=$(QEMU_LDSCRIPT_$(1))) \
 		MICROPY_MPYCROSS=$(QEMU_MPY_CROSS) MICROPY_MPYCROSS_DEPENDENCY=$(QEMU_MPY_CROSS) \
 		$(QEMU_MAKE_ARGS_$(1)) CFLAGS_EXTRA='$(QEMU_CFLAGS) $(QEMU_CFLAGS_ARCH_$(1)) $$(QEMU_CFLAGS_$$*)'
 	@touch $$@
 endef
 $(foreach a,$(QEMU_ARCHS),$(eval $(call qemu_firmware_rule,$(a))))
+.PRECIOUS: $(foreach a,$(QEMU_ARCHS),$(QEMU_BUILD_$(a))/%/ca-bundle.files)
 
-QEMU_FIRMWARES := $(foreach a,$(QEMU_ARCHS),$(foreach v,$(QEMU_VARIANTS),$(QEMU_BUILD_$(a))/$(v)/firmware.elf))
+# A profile's test firmware, <profile>-testca: a copy of the product
+# firmware's objects, where only the frozen modules change.
+define qemu_testca_rule
+QEMU_MODULES_$(2)-testca := $(QEMU_MODULES_$(2))
+QEMU_CFLAGS_$(2)-testca := $(QEMU_CFLAGS_$(2))
+$(QEMU_BUILD_$(1))/$(2)-testca/ca-bundle.files: $(QEMU_BUILD_$(1))/$(2)-testca/.seeded
+$(QEMU_BUILD_$(1))/$(2)-testca/.seeded: | $(QEMU_BUILD_$(1))/$(2)/firmware.elf
+	rm -rf $$(dir $$@) && cp -a $(QEMU_BUILD_$(1))/$(2) $$(dir $$@)
+	rm -f $$(dir $$@)ca-bundle.files
+	touch $$@
+endef
+$(foreach a,$(QEMU_ARCHS),$(foreach p,small full,$(eval $(call qemu_testca_rule,$(a),$(p)))))
+
+QEMU_FIRMWARES := $(foreach a,$(QEMU_ARCHS),$(foreach v,$(QEMU_VARIANTS) full-testca,$(QEMU_BUILD_$(a))/$(v)/firmware.elf))
 .SECONDARY: $(QEMU_FIRMWARES)
 
 QEMU_FIRMWARE := $(QEMU_BUILD_$(MPSSL_QEMU_ARCH))/$(MPSSL_PROFILE)/firmware.elf
 QEMU_RESULTS := $(QEMU_BUILD_$(MPSSL_QEMU_ARCH))/results-$(MPSSL_PROFILE)
+# The tests run on the profile's test firmware where it has the bundle.
+QEMU_TEST_FIRMWARE := $(QEMU_BUILD_$(MPSSL_QEMU_ARCH))/$(MPSSL_PROFILE)$(if $(filter 1,$(QEMU_CA_BUNDLE_ON_$(MPSSL_PROFILE))),-testca)/firmware.elf
 qemu: $(QEMU_FIRMWARE)
 
 # MicroPython's own test runner against the emulated board, one freshly
@@ -146,7 +197,7 @@ qemu: $(QEMU_FIRMWARE)
 # The board dies with run-tests.py (setpriv --pdeathsig): run-tests.py does
 # not stop it when a test times out, and a hung board spins a core forever.
 QEMU_TESTS := $(sort $(wildcard $(ROOT)/tests/qemu/*.py))
-test-qemu: $(QEMU_FIRMWARE)
+test-qemu: $(QEMU_TEST_FIRMWARE)
 	@cd $(MICROPY_SRC)/tests && failed=""; for t in $(QEMU_TESTS); do \
 		$(QEMU_PYTHON) ./run-tests.py \
 			-t execpty:"setpriv --pdeathsig KILL $(QEMU_SYSTEM_ARGS) -serial pty -kernel $<" \
