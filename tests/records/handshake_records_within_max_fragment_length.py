@@ -1,0 +1,173 @@
+# Every record our ends send after granting or being granted a max_fragment_length of 512
+# (RFC 6066) stays within it, handshake records included (issue 16, item 4;
+# patches/mbedtls/0025): Mbed TLS 3.6.7 split only DTLS handshake messages, so a Certificate,
+# CertificateVerify or ServerKeyExchange longer than 512 bytes left in one record.
+# Our server: `openssl s_client -maxfraglen 512`, TLS 1.2 and 1.3, with an RSA-4096 certificate
+# (its CertificateVerify or ServerKeyExchange carries a 512-byte signature) and a chain of three
+# certificates (P-256 leaf, P-384 intermediate, RSA-4096 root: about 2.9 kB); s_client, which
+# refuses records over the granted size, must complete and get the reply, and a TCP relay
+# between the two reads the header of every record our server sends.
+# Our client (max_fragment_length 512, CPython's OpenSSL grants it): a three-certificate chain
+# with an RSA-4096 leaf as client certificate, to a CPython server that asks for one; CPython's
+# side reads the header of every record our client sends before OpenSSL sees it.
+# The bound a record's length field must keep: 512 for a record in the clear (TLS 1.2 before
+# ChangeCipherSpec, TLS 1.3's ServerHello); encrypted, 512 plus what the suite adds to the
+# content: TLS 1.2 AES-128-GCM 24 (explicit nonce and tag), TLS 1.3 16 (the tag; the inner
+# content type byte and padding count within the 512, RFC 8449 section 4 as OpenSSL applies it
+# to max_fragment_length). The ClientHello is exempt: no size is agreed before it.
+import sys
+
+sys.path.append(".")  # run-multitests.py runs tests from this directory
+sys.path.append("../ssl")
+from _common import client_context, describe, dial, listen, path, server_context
+
+LIMIT = 512
+EXPANSION = {"1.2": 24, "1.3": 16}
+SERVER_CASES = [("1.2", "rsa4096"), ("1.3", "rsa4096"), ("1.2", "chain3"), ("1.3", "chain3")]
+# certificate, key, s_client's -CAfile and the name it verifies
+SERVER_CERTS = {
+    "rsa4096": ("server_rsa4096.crt.pem", "server_rsa4096.key.pem", "ca.crt.pem", "localhost"),
+    "chain3": ("pub_server.fullchain.pem", "pub_server.key.pem", "pub_root.crt.pem", "www.example.test"),
+}
+CLIENT_CASES = ["1.2", "1.3"]
+LINE = b"hello through the relay\n"
+
+
+def bounds(version, records):
+    # What the records of one direction, (content type, length) each, show: those over the
+    # bound, and whether some (a split message's) fill it exactly. Records after a
+    # ChangeCipherSpec (TLS 1.2) or of type application_data (TLS 1.3) are encrypted.
+    over = []
+    full = False
+    encrypted = False
+    for kind, length in records:
+        bound = LIMIT + (EXPANSION[version] if encrypted or kind == 23 else 0)
+        if length > bound:
+            over.append((kind, length))
+        full = full or length == bound
+        encrypted = encrypted or kind == 20
+    return "over the bound: %s, some at the bound: %s" % (over, full)
+
+
+def instance0():
+    lsock, port = listen()
+    spare, peer_port = listen()  # for CPython's server, later
+    spare.close()
+    multitest.globals(PORT=port, PEER_PORT=peer_port)
+    multitest.next()
+    for version, name in SERVER_CASES:
+        cert, key = SERVER_CERTS[name][:2]
+        conn, _ = lsock.accept()
+        try:
+            s = server_context(cert, key).wrap_socket(conn, server_side=True)
+            s.write(b"ack: " + s.readline())
+            s.close()
+            print("server TLS", version, name, "ok")
+        except Exception as e:
+            conn.close()
+            print("server TLS", version, name, describe(e))
+    lsock.close()
+    multitest.wait("server listening")
+    for version in CLIENT_CASES:
+        ctx = client_context()
+        ctx.max_fragment_length = LIMIT
+        ctx.load_cert_chain(path("client_rsa4096.chain.pem"), path("client_rsa4096.key.pem"))
+        conn = dial(peer_port)
+        try:
+            s = ctx.wrap_socket(conn, server_hostname="localhost")
+            s.write(LINE)
+            print("client TLS", version, "reply:", s.readline())
+            s.close()
+        except Exception as e:
+            conn.close()
+            print("client TLS", version, describe(e))
+
+
+def instance1():
+    import select
+    import socket
+    import ssl
+    import subprocess
+    import threading
+    from _observed import Observed
+
+    def split(data, records):
+        # Appends the (type, length) of each whole record at the start of data; the rest.
+        while len(data) >= 5 and len(data) >= 5 + int.from_bytes(data[3:5], "big"):
+            records.append((data[0], int.from_bytes(data[3:5], "big")))
+            data = data[5 + records[-1][1] :]
+        return data
+
+    def relay(lsock, records):
+        # Carries one connection from lsock to our server both ways until both ends have
+        # closed; records: what our server sent.
+        near, _ = lsock.accept()
+        far = socket.create_connection(("127.0.0.1", PORT))
+        live = {near: far, far: near}
+        rest = b""
+        while live:
+            ready, _, _ = select.select(list(live), [], [], 30)
+            if not ready:
+                break
+            for sock in ready:
+                data = sock.recv(65536)
+                if not data:
+                    try:
+                        live.pop(sock).shutdown(socket.SHUT_WR)
+                    except OSError:
+                        pass
+                    continue
+                if sock is far:
+                    rest = split(rest + data, records)
+                live[sock].sendall(data)
+        near.close()
+        far.close()
+
+    def s_client(version, name, relay_port):
+        # s_client -maxfraglen 512 through the relay: (exit code, whether the reply came).
+        cafile, hostname = SERVER_CERTS[name][2:]
+        if version == "1.2":
+            suite = ["-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"]
+        else:
+            suite = ["-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256"]
+        args = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % relay_port, "-maxfraglen", str(LIMIT)]
+        args += suite + ["-CAfile", path(cafile), "-verify_hostname", hostname, "-servername", hostname]
+        args += ["-verify_return_error", "-brief", "-ign_eof"]
+        proc = subprocess.run(args, input=LINE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        return proc.returncode, b"ack: " + LINE in proc.stdout
+
+    multitest.next()
+    for version, name in SERVER_CASES:
+        lsock = socket.socket()
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(1)
+        records = []
+        carrier = threading.Thread(target=relay, args=(lsock, records))
+        carrier.start()
+        rc, replied = s_client(version, name, lsock.getsockname()[1])
+        carrier.join()
+        lsock.close()
+        print("s_client TLS", version, name, "rc", rc, "reply", replied, bounds(version, records))
+
+    lsock = socket.socket()
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(("127.0.0.1", PEER_PORT))
+    lsock.listen(1)
+    multitest.broadcast("server listening")
+    for version in CLIENT_CASES:
+        ctx = server_context(mode=ssl.CERT_REQUIRED)
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2 if version == "1.2" else ssl.TLSVersion.TLSv1_3
+        conn, _ = lsock.accept()
+        peer = Observed(conn, ctx, server_side=True)
+        try:
+            peer.call(peer.obj.do_handshake)
+            line = b""
+            while not line.endswith(b"\n"):
+                line += peer.call(peer.obj.read, 100)
+            peer.call(peer.obj.write, line.upper())
+            result = "client certificate %s" % peer.obj.getpeercert()["subject"][-1]
+        except (OSError, EOFError) as e:
+            result = "failed: %r" % e
+        conn.close()
+        print("CPython server TLS", version, result, bounds(version, peer.lengths[1:]))
+    lsock.close()
