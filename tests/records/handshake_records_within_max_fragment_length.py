@@ -6,34 +6,51 @@
 # (its CertificateVerify or ServerKeyExchange carries a 512-byte signature) and a chain of three
 # certificates (P-256 leaf, P-384 intermediate, RSA-4096 root: about 2.9 kB); s_client, which
 # refuses records over the granted size, must complete and get the reply, and a TCP relay
-# between the two reads the header of every record our server sends.
+# between the two reads the header of every record our server sends. One more case fills the
+# output buffer: the RSA-4096 certificate followed by three CA certificates that do not issue it
+# (s_client ignores them), a 3.8 kB Certificate message, in TLS 1.2 records of AES-256-CBC with
+# HMAC-SHA-384 (85 bytes more per record than their content at most): the records no longer fit
+# before the rest of the message, which waits until those before it have been sent.
 # Our client (max_fragment_length 512, CPython's OpenSSL grants it): a three-certificate chain
 # with an RSA-4096 leaf as client certificate, to a CPython server that asks for one; CPython's
 # side reads the header of every record our client sends before OpenSSL sees it.
 # The bound a record's length field must keep: 512 for a record in the clear (TLS 1.2 before
 # ChangeCipherSpec, TLS 1.3's ServerHello); encrypted, 512 plus what the suite adds to the
-# content: TLS 1.2 AES-128-GCM 24 (explicit nonce and tag), TLS 1.3 16 (the tag; the inner
+# content: TLS 1.2 AES-128-GCM 24 (explicit nonce and tag), AES-256-CBC-SHA384 80 (IV, MAC and
+# at most 16 bytes of padding), TLS 1.3 16 (the tag; the inner
 # content type byte and padding count within the 512, RFC 8449 section 4 as OpenSSL applies it
 # to max_fragment_length). The ClientHello is exempt: no size is agreed before it.
 import sys
 
 sys.path.append(".")  # run-multitests.py runs tests from this directory
 sys.path.append("../ssl")
-from _common import client_context, describe, dial, listen, path, server_context
+from _common import client_context, data, describe, dial, listen, path, server_context
 
 LIMIT = 512
-EXPANSION = {"1.2": 24, "1.3": 16}
-SERVER_CASES = [("1.2", "rsa4096"), ("1.3", "rsa4096"), ("1.2", "chain3"), ("1.3", "chain3")]
-# certificate, key, s_client's -CAfile and the name it verifies
+GCM12 = ("-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256")
+CBC12 = ("-tls1_2", "-cipher", "ECDHE-RSA-AES256-SHA384")
+GCM13 = ("-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256")
+# What a suite adds to an encrypted record's content at most (see above).
+EXPANSION = {GCM12: 24, CBC12: 80, GCM13: 16}
+# certificates, key, s_client's -CAfile and the name it verifies
 SERVER_CERTS = {
-    "rsa4096": ("server_rsa4096.crt.pem", "server_rsa4096.key.pem", "ca.crt.pem", "localhost"),
-    "chain3": ("pub_server.fullchain.pem", "pub_server.key.pem", "pub_root.crt.pem", "www.example.test"),
+    "rsa4096": (("server_rsa4096.crt.pem",), "server_rsa4096.key.pem", "ca.crt.pem", "localhost"),
+    "chain3": (("pub_server.fullchain.pem",), "pub_server.key.pem", "pub_root.crt.pem", "www.example.test"),
+    "padded4": (("server_rsa4096.crt.pem", "pub_root.crt.pem", "pub_inter.crt.pem", "inter_ca.crt.pem"),
+                "server_rsa4096.key.pem", "ca.crt.pem", "localhost"),
 }
-CLIENT_CASES = ["1.2", "1.3"]
+SERVER_CASES = [
+    ("1.2", "rsa4096", GCM12),
+    ("1.3", "rsa4096", GCM13),
+    ("1.2", "chain3", GCM12),
+    ("1.3", "chain3", GCM13),
+    ("1.2", "padded4", CBC12),
+]
+CLIENT_CASES = [("1.2", GCM12), ("1.3", GCM13)]
 LINE = b"hello through the relay\n"
 
 
-def bounds(version, records):
+def bounds(suite, records):
     # What the records of one direction, (content type, length) each, show: those over the
     # bound, and whether some (a split message's) fill it exactly. Records after a
     # ChangeCipherSpec (TLS 1.2) or of type application_data (TLS 1.3) are encrypted.
@@ -41,7 +58,7 @@ def bounds(version, records):
     full = False
     encrypted = False
     for kind, length in records:
-        bound = LIMIT + (EXPANSION[version] if encrypted or kind == 23 else 0)
+        bound = LIMIT + (EXPANSION[suite] if encrypted or kind == 23 else 0)
         if length > bound:
             over.append((kind, length))
         full = full or length == bound
@@ -50,16 +67,20 @@ def bounds(version, records):
 
 
 def instance0():
+    import ssl
+
     lsock, port = listen()
     spare, peer_port = listen()  # for CPython's server, later
     spare.close()
     multitest.globals(PORT=port, PEER_PORT=peer_port)
     multitest.next()
-    for version, name in SERVER_CASES:
-        cert, key = SERVER_CERTS[name][:2]
+    for version, name, _ in SERVER_CASES:
+        certs, key = SERVER_CERTS[name][:2]
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(b"".join(data(cert) for cert in certs), data(key))
         conn, _ = lsock.accept()
         try:
-            s = server_context(cert, key).wrap_socket(conn, server_side=True)
+            s = ctx.wrap_socket(conn, server_side=True)
             s.write(b"ack: " + s.readline())
             s.close()
             print("server TLS", version, name, "ok")
@@ -68,7 +89,7 @@ def instance0():
             print("server TLS", version, name, describe(e))
     lsock.close()
     multitest.wait("server listening")
-    for version in CLIENT_CASES:
+    for version, _ in CLIENT_CASES:
         ctx = client_context()
         ctx.max_fragment_length = LIMIT
         ctx.load_cert_chain(path("client_rsa4096.chain.pem"), path("client_rsa4096.key.pem"))
@@ -123,38 +144,34 @@ def instance1():
         near.close()
         far.close()
 
-    def s_client(version, name, relay_port):
+    def s_client(name, suite, relay_port):
         # s_client -maxfraglen 512 through the relay: (exit code, whether the reply came).
         cafile, hostname = SERVER_CERTS[name][2:]
-        if version == "1.2":
-            suite = ["-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"]
-        else:
-            suite = ["-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256"]
         args = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % relay_port, "-maxfraglen", str(LIMIT)]
-        args += suite + ["-CAfile", path(cafile), "-verify_hostname", hostname, "-servername", hostname]
+        args += list(suite) + ["-CAfile", path(cafile), "-verify_hostname", hostname, "-servername", hostname]
         args += ["-verify_return_error", "-brief", "-ign_eof"]
         proc = subprocess.run(args, input=LINE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         return proc.returncode, b"ack: " + LINE in proc.stdout
 
     multitest.next()
-    for version, name in SERVER_CASES:
+    for version, name, suite in SERVER_CASES:
         lsock = socket.socket()
         lsock.bind(("127.0.0.1", 0))
         lsock.listen(1)
         records = []
         carrier = threading.Thread(target=relay, args=(lsock, records))
         carrier.start()
-        rc, replied = s_client(version, name, lsock.getsockname()[1])
+        rc, replied = s_client(name, suite, lsock.getsockname()[1])
         carrier.join()
         lsock.close()
-        print("s_client TLS", version, name, "rc", rc, "reply", replied, bounds(version, records))
+        print("s_client TLS", version, name, "rc", rc, "reply", replied, bounds(suite, records))
 
     lsock = socket.socket()
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lsock.bind(("127.0.0.1", PEER_PORT))
     lsock.listen(1)
     multitest.broadcast("server listening")
-    for version in CLIENT_CASES:
+    for version, suite in CLIENT_CASES:
         ctx = server_context(mode=ssl.CERT_REQUIRED)
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2 if version == "1.2" else ssl.TLSVersion.TLSv1_3
         conn, _ = lsock.accept()
@@ -169,5 +186,5 @@ def instance1():
         except (OSError, EOFError) as e:
             result = "failed: %r" % e
         conn.close()
-        print("CPython server TLS", version, result, bounds(version, peer.lengths[1:]))
+        print("CPython server TLS", version, result, bounds(suite, peer.lengths[1:]))
     lsock.close()
