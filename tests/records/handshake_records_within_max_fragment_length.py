@@ -10,7 +10,9 @@
 # output buffer: the RSA-4096 certificate followed by three CA certificates that do not issue it
 # (s_client ignores them), a 3.8 kB Certificate message, in TLS 1.2 records of AES-256-CBC with
 # HMAC-SHA-384 (85 bytes more per record than their content at most): the records no longer fit
-# before the rest of the message, which waits until those before it have been sent.
+# before the rest of the message, which waits until those before it have been sent. And
+# `gnutls-cli --recordsize=512` (it asks for max_fragment_length too), TLS 1.3 and 1.2, the
+# client the issue saw give up ("Decryption has failed").
 # Our client (max_fragment_length 512, CPython's OpenSSL grants it): a three-certificate chain
 # with an RSA-4096 leaf as client certificate, to a CPython server that asks for one; CPython's
 # side reads the header of every record our client sends before OpenSSL sees it.
@@ -30,8 +32,11 @@ LIMIT = 512
 GCM12 = ("-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256")
 CBC12 = ("-tls1_2", "-cipher", "ECDHE-RSA-AES256-SHA384")
 GCM13 = ("-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256")
-# What a suite adds to an encrypted record's content at most (see above).
-EXPANSION = {GCM12: 24, CBC12: 80, GCM13: 16}
+GNUTLS12 = ("--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM")
+GNUTLS13 = ("--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.3")
+# What a suite adds to an encrypted record's content at most (see above; every TLS 1.3 AEAD
+# has a 16-byte tag).
+EXPANSION = {GCM12: 24, CBC12: 80, GCM13: 16, GNUTLS12: 24, GNUTLS13: 16}
 # certificates, key, s_client's -CAfile and the name it verifies
 SERVER_CERTS = {
     "rsa4096": (("server_rsa4096.crt.pem",), "server_rsa4096.key.pem", "ca.crt.pem", "localhost"),
@@ -45,6 +50,8 @@ SERVER_CASES = [
     ("1.2", "chain3", GCM12),
     ("1.3", "chain3", GCM13),
     ("1.2", "padded4", CBC12),
+    ("1.3", "chain3", GNUTLS13),
+    ("1.2", "rsa4096", GNUTLS12),
 ]
 CLIENT_CASES = [("1.2", GCM12), ("1.3", GCM13)]
 LINE = b"hello through the relay\n"
@@ -151,7 +158,28 @@ def instance1():
         args += list(suite) + ["-CAfile", path(cafile), "-verify_hostname", hostname, "-servername", hostname]
         args += ["-verify_return_error", "-brief", "-ign_eof"]
         proc = subprocess.run(args, input=LINE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-        return proc.returncode, b"ack: " + LINE in proc.stdout
+        return "s_client rc %d reply %s" % (proc.returncode, b"ack: " + LINE in proc.stdout)
+
+    def gnutls_cli(name, suite, relay_port):
+        # gnutls-cli --recordsize=512 through the relay: whether the reply came. Its input
+        # stays open until then (at its end gnutls-cli would stop reading).
+        subprocess.run(["../../tools/ensure-packages.sh", "gnutls-bin"], check=True)
+        cafile, hostname = SERVER_CERTS[name][2:]
+        args = ["gnutls-cli", "--recordsize=%d" % LIMIT] + list(suite)
+        args += ["--x509cafile", path(cafile), "--sni-hostname", hostname, "--verify-hostname", hostname]
+        args += ["-p", str(relay_port), "127.0.0.1"]
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        proc.stdin.write(LINE)
+        proc.stdin.flush()
+        out = b""
+        timer = threading.Timer(30, proc.kill)
+        timer.start()
+        for chunk in iter(lambda: proc.stdout.read1(4096), b""):
+            out += chunk
+        timer.cancel()
+        proc.stdin.close()
+        proc.wait()
+        return "gnutls-cli reply %s" % (b"ack: " + LINE in out)
 
     multitest.next()
     for version, name, suite in SERVER_CASES:
@@ -161,10 +189,11 @@ def instance1():
         records = []
         carrier = threading.Thread(target=relay, args=(lsock, records))
         carrier.start()
-        rc, replied = s_client(name, suite, lsock.getsockname()[1])
+        client = gnutls_cli if suite[0] == "--priority" else s_client
+        outcome = client(name, suite, lsock.getsockname()[1])
         carrier.join()
         lsock.close()
-        print("s_client TLS", version, name, "rc", rc, "reply", replied, bounds(suite, records))
+        print(outcome, "TLS", version, name, bounds(suite, records))
 
     lsock = socket.socket()
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
