@@ -24,6 +24,8 @@
 #   server_wronghost CN and SAN wronghost.example
 #   server_unknownca signed by unknown_ca
 #   client_ec, client_rsa, client_unknownca   client certificates (CN=mpssl client ...)
+#   client_rsa4096   client certificate, RSA-4096, signed by inter_ca; client_rsa4096.chain.pem
+#                    holds it, inter_ca and ca (three certificates)
 #   cas.pem / cas.der        bundle: unknown_ca then ca (PEM blocks / concatenated DER)
 #   pathlen_only     end-entity certificate signed by ca whose basicConstraints holds only a
 #                    pathLenConstraint (SEQUENCE { INTEGER 1 }: cA is FALSE), no keyUsage
@@ -43,7 +45,8 @@
 #                    leaves each signed (an anchor made of name and key would drop both limits)
 #   pub_root         RSA-4096 root CA; pub_inter a P-384 intermediate it signed (SHA-384);
 #                    pub_server a P-256 leaf pub_inter signed, SAN DNS:www.example.test,
-#                    DNS:*.example.test, IP:127.0.0.1; pub_server.chain.pem leaf then pub_inter
+#                    DNS:*.example.test, IP:127.0.0.1; pub_server.chain.pem leaf then pub_inter,
+#                    pub_server.fullchain.pem leaf, pub_inter and pub_root
 #   old_root, new_root   two self-signed root CAs (P-256); new_root_cross new_root's subject and
 #                    key signed by old_root; cross_server a localhost leaf new_root signed;
 #                    cross_server.chain.pem leaf then new_root_cross
@@ -173,6 +176,7 @@ cert server_unknownca ec256 "/O=mpssl/CN=localhost" unknown_ca server_ext
 
 cert client_ec ec256 "/O=mpssl/CN=mpssl client ec" ca client_ext
 cert client_rsa rsa2048 "/O=mpssl/CN=mpssl client rsa" ca client_ext
+cert client_rsa4096 rsa4096 "/O=mpssl/CN=mpssl client rsa4096" inter_ca client_ext
 cert client_unknownca ec256 "/O=elsewhere/CN=mpssl client unknown" unknown_ca client_ext
 
 cert pathlen_only ec256 "/O=mpssl/CN=pathlen-only.example" ca pathlen_only_ext
@@ -202,6 +206,8 @@ cert cross_server ec256 "/O=mpssl/CN=localhost" new_root server_ext
 
 cat server_chain.crt.pem inter_ca.crt.pem > server_chain.chain.pem
 cat pub_server.crt.pem pub_inter.crt.pem > pub_server.chain.pem
+cat pub_server.crt.pem pub_inter.crt.pem pub_root.crt.pem > pub_server.fullchain.pem
+cat client_rsa4096.crt.pem inter_ca.crt.pem ca.crt.pem > client_rsa4096.chain.pem
 cat cross_server.crt.pem new_root_cross.crt.pem > cross_server.chain.pem
 for leaf in forged_server:pathlen_only forged_client:pathlen_only server_sha224:inter_sha224 \
     server_p521:inter_p521; do
