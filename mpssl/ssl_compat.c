@@ -325,12 +325,21 @@ static void ssl_compat_switch_context(mp_obj_ssl_socket_t *self, mp_obj_t value)
     if (other->own_chain.raw.p == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("the SSLContext sni_callback switches to needs load_cert_chain()"));
     }
+    // Mbed TLS adds each switch's certificate to the handshake's list and
+    // serves the first: a second switch would serve the first context's
+    // certificate while that context was let go.
+    if (self->sni_context != mp_const_none) {
+        mp_raise_ValueError(MP_ERROR_TEXT("sni_callback may switch SSLSocket.context once"));
+    }
     int ret = mbedtls_ssl_set_hs_own_cert(&self->ssl, &other->own_chain, &other->own_key);
     if (ret != 0) {
         mpssl_raise(ret, 0);
     }
     ++other->connections;
-    mpssl_compat_socket_release(self);
+    // Inside this callback the socket is busy, and counted so in each
+    // context it uses (ssl_socket.c): now in this one too, so that no
+    // callback changes the key Mbed TLS signs with.
+    ++other->busy;
     self->sni_context = value;
 }
 #else

@@ -125,11 +125,19 @@ void mpssl_sign_key_loaded(mp_obj_ssl_context_t *context) {
     context->own_key.MBEDTLS_PRIVATE(pk_info) = &ssl_sign_eckey_info;
 }
 
-void mpssl_sign_take_exception(mp_obj_ssl_socket_t *self) {
-    mp_obj_ssl_context_t *context = self->context;
+static void ssl_sign_take_from(mp_obj_ssl_socket_t *self, mp_obj_ssl_context_t *context) {
     if (context->sign_exc != MP_OBJ_NULL) {
         mpssl_socket_callback_raised(self, context->sign_exc, false);
         context->sign_exc = MP_OBJ_NULL;
+    }
+}
+
+// The key that signed is its context's: the socket's own, or the one
+// sni_callback switched it to.
+void mpssl_sign_take_exception(mp_obj_ssl_socket_t *self) {
+    ssl_sign_take_from(self, self->context);
+    if (self->sni_context != mp_const_none) {
+        ssl_sign_take_from(self, MP_OBJ_TO_PTR(self->sni_context));
     }
 }
 

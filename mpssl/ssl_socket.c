@@ -82,16 +82,27 @@ void mpssl_socket_callback_raised(mp_obj_ssl_socket_t *self, mp_obj_t exc, bool 
 static void ssl_socket_close(mp_obj_ssl_socket_t *self);
 static int ssl_socket_fail(mp_obj_ssl_socket_t *self, int ret);
 
+// Counts the connection in (+1) or out (-1) of the busy count of each
+// context Mbed TLS uses for it: its own, and the one sni_callback switched
+// it to, whose certificate and key are signed with (ssl_compat.c keeps the
+// count right when the switch happens inside Mbed TLS).
+static void ssl_socket_count_busy(mp_obj_ssl_socket_t *self, int delta) {
+    self->context->busy += delta;
+    if (self->sni_context != mp_const_none) {
+        ((mp_obj_ssl_context_t *)MP_OBJ_TO_PTR(self->sni_context))->busy += delta;
+    }
+}
+
 static void ssl_socket_enter(mp_obj_ssl_socket_t *self) {
     mpssl_socket_check_idle(self);
     self->busy = true;
-    ++self->context->busy;
+    ssl_socket_count_busy(self, 1);
 }
 
 // Leaves Mbed TLS, and does what close() or __del__ asked for meanwhile.
 static void ssl_socket_leave(mp_obj_ssl_socket_t *self) {
     self->busy = false;
-    --self->context->busy;
+    ssl_socket_count_busy(self, -1);
     uint8_t deferred = self->deferred;
     self->deferred = SSL_SOCKET_DEFER_NOTHING;
     if (deferred == SSL_SOCKET_DEFER_CLOSE) {

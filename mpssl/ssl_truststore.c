@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "py/runtime.h"
-#include "py/builtin.h"
+#include "py/unicode.h"
 #include "py/mperrno.h"
 #include "py/stream.h"
 
@@ -411,6 +411,15 @@ static const byte *ssl_source_table(ssl_anchor_source_t *source) {
     return (const byte *)buf.buf + source->table_start;
 }
 
+// A cafile, open: through open() as every file of ours, and checked to be
+// a stream (a filesystem written in Python may return anything), which the
+// stream calls below take for granted.
+static mp_obj_t ssl_open_cafile(mp_obj_t path) {
+    mp_obj_t file = mpssl_open_file(path, "cafile");
+    mp_get_stream_raise(file, MP_STREAM_OP_READ | MP_STREAM_OP_IOCTL);
+    return file;
+}
+
 // An entry's bytes: in place in memory, or read from the file (the caller
 // frees them with m_del when source->path is set).
 static const byte *ssl_source_entry(ssl_anchor_source_t *source, uint32_t offset, uint32_t len) {
@@ -419,8 +428,7 @@ static const byte *ssl_source_entry(ssl_anchor_source_t *source, uint32_t offset
         mp_get_buffer_raise(source->data, &buf, MP_BUFFER_READ);
         return (const byte *)buf.buf + offset;
     }
-    mp_obj_t args[2] = { source->path, MP_OBJ_NEW_QSTR(MP_QSTR_rb) };
-    mp_obj_t file = mp_builtin_open(2, args, (mp_map_t *)&mp_const_empty_map);
+    mp_obj_t file = ssl_open_cafile(source->path);
     byte *data = m_new(byte, len);
     int errcode = 0;
     bool ok = mp_stream_seek(file, offset, MP_SEEK_SET, &errcode) == (mp_off_t)offset
@@ -506,6 +514,22 @@ static int ssl_anchors_lookup(void *ctx, const mbedtls_x509_crt *child, mbedtls_
 
 // ---- Loading ----------------------------------------------------------------
 
+// Bytes from a certificate or a file, added to a message: as they are if
+// they are UTF-8 (a str must be), else each byte past ASCII as \xNN.
+static void ssl_add_text(vstr_t *text, const byte *p, size_t len) {
+    if (utf8_check(p, len)) {
+        vstr_add_strn(text, (const char *)p, len);
+        return;
+    }
+    for (size_t i = 0; i < len; ++i) {
+        if (p[i] < 0x80) {
+            vstr_add_byte(text, p[i]);
+        } else {
+            vstr_printf(text, "\\x%02x", p[i]);
+        }
+    }
+}
+
 // A name as text ("CN=..., O=..."), for messages.
 static mp_obj_t ssl_name_text(const byte *name, size_t len) {
     vstr_t text;
@@ -529,7 +553,8 @@ static mp_obj_t ssl_name_text(const byte *name, size_t len) {
             const char *short_name = "?";
             mbedtls_oid_get_attr_short_name(&oid, &short_name);
             if (p < atv_end && mbedtls_asn1_get_tag(&p, atv_end, &value_len, *p) == 0) {
-                vstr_printf(&text, "%s%s=%.*s", text.len ? ", " : "", short_name, (int)value_len, p);
+                vstr_printf(&text, "%s%s=", text.len ? ", " : "", short_name);
+                ssl_add_text(&text, p, value_len);
             }
             p = (byte *)atv_end;
         }
@@ -688,7 +713,9 @@ static size_t ssl_scan_pem(ssl_loader_t *loader, const byte *data, size_t len, s
             ++loader->position;
             vstr_t what;
             vstr_init(&what, 32);
-            vstr_printf(&what, "not a certificate: a %.*s block", (int)MIN(label_end - label, 40), label);
+            vstr_add_str(&what, "not a certificate: a ");
+            ssl_add_text(&what, label, MIN(label_end - label, 40));
+            vstr_add_str(&what, " block");
             ssl_loader_skip(loader, mp_const_none, mp_obj_new_str_from_vstr(&what));
             continue;
         }
@@ -918,7 +945,7 @@ static void ssl_anchors_add(mp_obj_ssl_context_t *self, mp_obj_t source_name, ss
 
 // A cafile: indexed through a window, closed whatever happens.
 static void ssl_anchors_add_file(mp_obj_ssl_context_t *self, mp_obj_t path) {
-    mp_obj_t file = mpssl_open_file(path, "cafile");
+    mp_obj_t file = ssl_open_cafile(path);
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         int errcode = 0;
