@@ -48,6 +48,13 @@ SINGLE_PATTERNS = ("extmod/ssl_*.py", "extmod/tls_*.py")
 NET_HOSTED_PATTERNS = ("net_hosted/ssl_*.py",)
 MULTI_PATTERNS = ("multi_net/*ssl*.py", "multi_net/*tls*.py")
 NET_INET_PATTERNS = ("net_inet/*ssl*.py", "net_inet/*tls*.py")
+# Upstream tests whose expected output holds only if the scheduler is kind: listed, not run.
+SCHEDULING_DEPENDENT = {
+    "multi_net/asyncio_tls_server_client_verify_error.py": "its output depends on scheduling: since select.poll "
+    "sleeps on the socket (patches/micropython/0003) our server may answer while the client's write() still runs, "
+    "and the verify error then comes from write() instead of drain(); tests/asyncio_tls/verify_failure_raises.py "
+    "checks the error reaches the task either way",
+}
 
 
 def upstream_files(patterns):
@@ -384,6 +391,9 @@ def run(micropython, only=None, out=None):
             server.close()
 
     multi = select(upstream_files(MULTI_PATTERNS), only)
+    for test in [t for t in multi if t in SCHEDULING_DEPENDENT]:
+        multi.remove(test)
+        report(test, "SKIP(%s)" % SCHEDULING_DEPENDENT[test])
     if multi:
         # Two processes race in these tests: where an error surfaces (in write() or in drain())
         # can depend on scheduling on a loaded machine. A failed one runs once more, and the
